@@ -1,0 +1,96 @@
+"""Every setting Limber reads, from the environment, with embedded defaults.
+
+LIMBER_ENV picks the profile: ``production`` (the default, so a forgotten variable on a
+PaaS fails safe), ``development`` (what ``make run`` uses) or ``test``.
+"""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("LIMBER_INSTANCE", ROOT / "instance"))
+
+DEV_SECRET_KEY = "limber-development-key-not-secret"
+ENVIRONMENTS = ("production", "development", "test")
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message says what to do."""
+
+
+def _bool(value, default=False):
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _fix_postgres_scheme(url):
+    # PaaS providers hand out postgres://; peewee's db_url knows postgresql:// too.
+    return "postgresql://" + url[len("postgres://"):] if url.startswith("postgres://") else url
+
+
+def load(env=None, overrides=None):
+    """Build the Flask config mapping. ``env`` defaults to os.environ."""
+    env = os.environ if env is None else env
+    overrides = overrides or {}
+    mode = overrides.get("LIMBER_ENV") or env.get("LIMBER_ENV", "production")
+    if mode not in ENVIRONMENTS:
+        raise ConfigError(f"LIMBER_ENV must be one of {', '.join(ENVIRONMENTS)}, not {mode!r}.")
+    production = mode == "production"
+
+    secret = env.get("SECRET_KEY", "")
+    if not secret:
+        if production:
+            raise ConfigError(
+                "SECRET_KEY is not set. Limber refuses to start in production without it.\n"
+                "Set it to a long random string, for example the output of\n"
+                "  python -c 'import secrets; print(secrets.token_hex(32))'\n"
+                "or set LIMBER_ENV=development to run locally."
+            )
+        secret = DEV_SECRET_KEY
+
+    instance = Path(env.get("LIMBER_INSTANCE", INSTANCE))
+    database_url = _fix_postgres_scheme(
+        env.get("DATABASE_URL") or f"sqlite:///{instance / 'limber.db'}"
+    )
+    redis_url = env.get("REDIS_URL") or None
+
+    config = {
+        "LIMBER_ENV": mode,
+        "TESTING": mode == "test",
+        "SECRET_KEY": secret,
+        "INSTANCE_DIR": str(instance),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "HUEY_FILE": env.get("HUEY_FILE") or str(instance / "huey.db"),
+        "HUEY_IMMEDIATE": _bool(env.get("HUEY_IMMEDIATE")),
+        # Sessions and cookies (DESIGN.md §5).
+        "SESSION_COOKIE_SECURE": _bool(env.get("COOKIE_SECURE"), default=production),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool(env.get("COOKIE_SECURE"), default=production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * int(env.get("REMEMBER_DAYS", "30")),
+        "LOGIN_SESSION_DAYS": int(env.get("REMEMBER_DAYS", "30")),
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * int(env.get("REMEMBER_DAYS", "30")),
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session does
+        "WTF_CSRF_SSL_STRICT": production,
+        # Rate limits: memory per process locally, Redis when there is one.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
+        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Sign in with Google or any OpenID Connect provider.
+        "OIDC_ISSUER": env.get("OIDC_ISSUER", "").rstrip("/") or None,
+        "OIDC_CLIENT_ID": env.get("OIDC_CLIENT_ID") or None,
+        "OIDC_CLIENT_SECRET": env.get("OIDC_CLIENT_SECRET") or None,
+        "OIDC_NAME": env.get("OIDC_NAME") or None,
+        "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
+    }
+    config.update(overrides)
+    if config["OIDC_CLIENT_ID"] and not config["OIDC_ISSUER"]:
+        config["OIDC_ISSUER"] = "https://accounts.google.com"
+    if not config["OIDC_NAME"] and config["OIDC_ISSUER"]:
+        google = config["OIDC_ISSUER"] == "https://accounts.google.com"
+        config["OIDC_NAME"] = "Google" if google else "single sign-on"
+    return config

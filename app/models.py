@@ -1,0 +1,137 @@
+"""Every table. Times are UTC; JSON columns hold small lists and dicts."""
+import datetime as dt
+import secrets
+
+from flask_login import UserMixin
+from peewee import (
+    BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField,
+)
+
+from .db import JSONField, db
+
+
+def utcnow():
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class Account(BaseModel, UserMixin):
+    email = CharField(max_length=254, unique=True, null=True)
+    password_hash = CharField(max_length=255, null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    # The login session this request was authenticated with; set by the user loader.
+    login_token = None
+
+    def get_id(self):
+        return self.login_token
+
+    @property
+    def display_name(self):
+        return self.email or "Limber athlete"
+
+
+class OidcIdentity(BaseModel):
+    account = ForeignKeyField(Account, backref="identities", on_delete="CASCADE")
+    issuer = CharField(max_length=255)
+    subject = CharField(max_length=255)
+    email = CharField(max_length=254, null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("issuer", "subject"), True),)
+
+
+class LoginSession(BaseModel):
+    """A signed-in browser. Logging out deletes the row, so a copied cookie stops working."""
+
+    token = CharField(max_length=64, unique=True, default=lambda: secrets.token_urlsafe(32))
+    account = ForeignKeyField(Account, backref="login_sessions", on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField(index=True)
+
+    @classmethod
+    def live(cls, token):
+        return (cls.select(cls, Account).join(Account)
+                .where((cls.token == token) & (cls.expires_at > utcnow())).first())
+
+
+class Profile(BaseModel):
+    account = ForeignKeyField(Account, backref="profiles", unique=True, on_delete="CASCADE")
+    screening = JSONField(default=dict)  # {question_code: bool}
+    screening_done = BooleanField(default=False)
+    age = IntegerField(null=True)
+    level = CharField(max_length=16, default="beginner")
+    health_consent = BooleanField(default=False)
+    health_consent_at = DateTimeField(null=True)
+    conditions = JSONField(default=list)
+    equipment = JSONField(default=list)
+    activities = JSONField(default=list)
+    usual_activity = CharField(max_length=32, default="general")
+    usual_minutes = IntegerField(default=8)
+    tight_areas = JSONField(default=list)
+    onboarded = BooleanField(default=False)
+    updated_at = DateTimeField(default=utcnow)
+
+    @property
+    def screening_positive(self):
+        return any(self.screening.values())
+
+
+class Exercise(BaseModel):
+    """A catalog row. ``data`` holds the whole exercise as the engine sees it."""
+
+    id = CharField(max_length=64, primary_key=True)
+    name = CharField(max_length=120, index=True)
+    type = CharField(max_length=16, index=True)
+    level = CharField(max_length=16)
+    # Delimited ",a,b," so a plain LIKE filters on SQLite and PostgreSQL alike.
+    targets_text = CharField(max_length=255)
+    equipment_text = CharField(max_length=255)
+    data = JSONField()
+    updated_at = DateTimeField(default=utcnow)
+
+
+class Routine(BaseModel):
+    account = ForeignKeyField(Account, backref="routines", on_delete="CASCADE")
+    kind = CharField(max_length=16)
+    activity = CharField(max_length=32)
+    minutes = IntegerField()
+    seed = IntegerField()
+    title = CharField(max_length=120)
+    request = JSONField()
+    data = JSONField()  # {"total_seconds", "steps", "notes", "why"}
+    built_by = CharField(max_length=16, default="rules")
+    created_at = DateTimeField(default=utcnow, index=True)
+
+
+class SessionLog(BaseModel):
+    account = ForeignKeyField(Account, backref="session_logs", on_delete="CASCADE")
+    routine = ForeignKeyField(Routine, backref="session_logs", null=True, on_delete="SET NULL")
+    client_id = CharField(max_length=36, unique=True)
+    kind = CharField(max_length=16)
+    activity = CharField(max_length=32)
+    title = CharField(max_length=120)
+    started_at = DateTimeField()
+    finished_at = DateTimeField(index=True)
+    planned_seconds = IntegerField()
+    seconds_done = IntegerField()
+    steps_done = IntegerField()
+    steps_total = IntegerField()
+    ended_early = BooleanField(default=False)
+    stopped_for_safety = BooleanField(default=False)
+    rating = CharField(max_length=16, null=True)
+    pain = CharField(max_length=16, default="none")
+    pain_area = CharField(max_length=32, null=True)
+    note = TextField(default="")
+    exercise_ids = JSONField(default=list)
+    created_at = DateTimeField(default=utcnow)
+
+
+ALL_MODELS = [Account, OidcIdentity, LoginSession, Profile, Exercise, Routine, SessionLog]
+USER_MODELS = [SessionLog, Routine, Profile, LoginSession, OidcIdentity, Account]

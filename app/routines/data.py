@@ -1,0 +1,121 @@
+"""The plain data the engine takes and returns. Pure: no Flask, no database."""
+from dataclasses import asdict, dataclass, field
+
+from .. import vocabulary as v
+
+
+class RequestError(ValueError):
+    """A routine request uses a word or number outside the vocabulary."""
+
+
+@dataclass(frozen=True)
+class RoutineRequest:
+    kind: str
+    minutes: int
+    activity: str = "general"
+    level: str = "beginner"
+    age: int | None = None
+    conditions: frozenset = frozenset()
+    equipment: frozenset = frozenset()
+    screening_positive: bool = False
+    tight_areas: frozenset = frozenset()
+    recent_exercise_ids: frozenset = frozenset()
+    feedback: str | None = None  # the last rating: too_easy, about_right, too_hard
+    avoid_regions: frozenset = frozenset()  # where the last session hurt
+    seed: int = 0
+
+    @property
+    def target_seconds(self):
+        return self.minutes * 60
+
+    @property
+    def older_adult(self):
+        return self.age is not None and self.age >= 65
+
+    def to_dict(self):
+        data = asdict(self)
+        for key, value in data.items():
+            if isinstance(value, frozenset):
+                data[key] = sorted(value)
+        return data
+
+    @classmethod
+    def from_dict(cls, data):
+        sets = {"conditions", "equipment", "tight_areas", "recent_exercise_ids", "avoid_regions"}
+        return cls(**{k: frozenset(val) if k in sets else val for k, val in data.items()
+                      if k in cls.__dataclass_fields__})
+
+
+MINUTES = (3, 30)
+RATINGS = ("too_easy", "about_right", "too_hard")
+
+
+def validate_request(request):
+    """Raise RequestError naming the accepted values when anything is outside them."""
+    def check_one(name, value, allowed):
+        if value not in allowed:
+            raise RequestError(f"unknown {name} {value!r}; accepted: {', '.join(allowed)}")
+
+    def check_many(name, values, allowed):
+        for value in sorted(values):
+            check_one(name, value, allowed)
+
+    check_one("kind", request.kind, v.KINDS)
+    check_one("activity", request.activity, v.ACTIVITIES)
+    check_one("level", request.level, v.LEVELS)
+    check_many("condition", request.conditions, v.CONDITIONS)
+    check_many("equipment", request.equipment, v.EQUIPMENT)
+    check_many("area", request.tight_areas | request.avoid_regions, v.REGIONS)
+    if request.feedback is not None:
+        check_one("feedback", request.feedback, RATINGS)
+    if not isinstance(request.minutes, int) or not MINUTES[0] <= request.minutes <= MINUTES[1]:
+        raise RequestError(f"minutes must be a whole number from {MINUTES[0]} to {MINUTES[1]}")
+    if request.age is not None and (not isinstance(request.age, int) or not 13 <= request.age <= 110):
+        raise RequestError("age must be a whole number from 13 to 110")
+    return request
+
+
+@dataclass
+class Step:
+    exercise_id: str
+    phase: str
+    side: str | None
+    seconds: int
+    sets: int
+    reps: int | None
+    rest_seconds: int
+    why: str = ""
+
+    @property
+    def duration(self):
+        return self.sets * (self.seconds + self.rest_seconds)
+
+    def to_dict(self):
+        return asdict(self)
+
+
+@dataclass
+class Routine:
+    kind: str
+    minutes: int
+    activity: str
+    steps: list
+    why: str = ""
+    notes: list = field(default_factory=list)
+
+    @property
+    def total_seconds(self):
+        return sum(step.duration for step in self.steps)
+
+    def to_dict(self):
+        return {
+            "kind": self.kind, "minutes": self.minutes, "activity": self.activity,
+            "total_seconds": self.total_seconds, "why": self.why,
+            "steps": [step.to_dict() for step in self.steps], "notes": list(self.notes),
+        }
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(kind=data["kind"], minutes=data["minutes"], activity=data.get("activity", "general"),
+                   steps=[Step(**step) for step in data["steps"]], why=data.get("why", ""),
+                   notes=list(data.get("notes", [])))
