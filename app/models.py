@@ -4,7 +4,7 @@ import secrets
 
 from flask_login import UserMixin
 from peewee import (
-    BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField,
+    BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField,
 )
 
 from .db import JSONField, db
@@ -119,6 +119,7 @@ class SessionLog(BaseModel):
     title = CharField(max_length=120)
     started_at = DateTimeField()
     finished_at = DateTimeField(index=True)
+    local_date = DateField()  # the day it was done in the person's own time zone (streaks)
     planned_seconds = IntegerField()
     seconds_done = IntegerField()
     steps_done = IntegerField()

@@ -97,6 +97,7 @@ def up(migrator, db):
         title = CharField(max_length=120)
         started_at = DateTimeField()
         finished_at = DateTimeField(index=True)
+        local_date = DateField()
         planned_seconds = IntegerField()
         seconds_done = IntegerField()
         steps_done = IntegerField()

@@ -179,9 +179,21 @@ class _Builder:
             if ex is None:
                 return
             unit = self.make_unit(ex, phase)
+            room = budget - spent + self.request.target_seconds * CLOSE_ENOUGH
+            if unit.duration > room:
+                unit = self.fitting_unit(ranked, units, phase, room) or unit
             if units and spent + unit.duration > budget + unit.duration / 2:
                 return
             self.add(units, unit)
+
+    def fitting_unit(self, ranked, units, phase, room):
+        """The best-ranked remaining exercise that fits the time left, if any does."""
+        for _, ex in ranked:
+            if ex.id not in self.used:
+                unit = self.make_unit(ex, phase)
+                if unit.duration <= room:
+                    return unit
+        return None
 
     def add(self, units, unit):
         units.append(unit)
@@ -278,6 +290,12 @@ class _Builder:
             self.adjust(warm, budgets["raise"], {"raise": ranked["raise"]}, raise_lo, raise_hi)
             rest = plan["stretch"]
             self.adjust(rest, target - sum(u.duration for u in warm), {"stretch": ranked["stretch"]})
+            # Whatever the holds could not absorb, the warm-up takes up, within its own range.
+            held = sum(u.duration for u in rest)
+            lo = max(raise_lo, target * (1 - CLOSE_ENOUGH) - held)
+            hi = min(raise_hi, target * (1 + CLOSE_ENOUGH) - held)
+            if lo <= hi:
+                self.adjust(warm, (lo + hi) / 2, {}, lo, hi)
             units = warm + rest
         else:
             units = [u for phase in phases for u in plan[phase]]

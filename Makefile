@@ -1,0 +1,64 @@
+# The two commands in the README: `make run` and `make test`. Everything else helps them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export LIMBER_ENV ?= development
+
+.PHONY: run test install install-dev assets migrate catalog browser bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+install: $(VENV)/.runtime assets
+install-dev: $(VENV)/.dev assets
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# htmx comes from npm and is copied, never committed; WhiteNoise serves the .gz copies.
+static/vendor/htmx.min.js: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+assets: static/vendor/htmx.min.js $(VENV)/.runtime
+	$(BIN)/python -m whitenoise.compress -q --no-brotli static >/dev/null
+
+migrate: install
+	$(BIN)/flask --app wsgi db upgrade
+
+catalog: migrate
+	$(BIN)/flask --app wsgi catalog load
+
+run: catalog
+	@echo "Limber on http://127.0.0.1:$(PORT)  (Ctrl-C stops the web server and the worker)"
+	HOST=127.0.0.1 PORT=$(PORT) $(BIN)/honcho start web worker
+
+# Chromium for the end-to-end tests: Debian's package when apt works, else Playwright's own build.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || $(BIN)/playwright install chromium; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	  (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || $(BIN)/playwright install chromium; \
+	else $(BIN)/playwright install chromium; fi
+
+test: install-dev browser
+	LIMBER_ENV=test $(BIN)/pytest -q
+
+bench: install-dev
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/http.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor instance .pytest_cache

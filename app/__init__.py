@@ -1,0 +1,52 @@
+"""Limber: a warm-up, stretching and mobility coach."""
+from pathlib import Path
+
+from flask import Flask, jsonify
+from htmx_flask import Htmx
+from whitenoise import WhiteNoise
+
+from . import config as config_module
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.from_mapping(config_module.load(overrides=config))
+    Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    from . import db, security
+    from .extensions import csrf, limiter, login_manager
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    Htmx(app)
+    security.init_app(app)
+
+    from .auth import views as auth
+    from .catalog import views as catalog
+    from .profile import views as profile
+    from .routines import views as routines
+    from .sessions import views as sessions
+
+    for module in (auth, profile, catalog, routines, sessions):
+        app.register_blueprint(module.bp)
+
+    from . import cli, errors, templating
+
+    cli.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+
+    @app.get("/healthz")
+    def healthz():
+        from .db import db as database
+
+        database.execute_sql("SELECT 1")
+        return jsonify(status="ok", database="ok")
+
+    app.wsgi_app = WhiteNoise(app.wsgi_app, root=str(ROOT / "static"), prefix="static/",
+                              max_age=60 * 60 * 24 * 365 if not app.debug else 0)
+    return app

@@ -1,0 +1,159 @@
+"""Sign up, log in and out, sign in with an OpenID Connect provider, account settings."""
+import json
+
+from authlib.common.errors import AuthlibBaseError
+from authlib.integrations.flask_client import OAuth
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user, login_required
+from requests import RequestException
+
+from ..extensions import limiter, login_manager
+from ..models import Account
+from . import accounts
+from .forms import DeleteForm, LoginForm, PasswordForm, SignupForm
+
+bp = Blueprint("auth", __name__)
+oauth = OAuth()
+login_manager.user_loader(accounts.load_user)
+
+
+@bp.record_once
+def _setup(state):
+    app = state.app
+    oauth.init_app(app)
+    if app.config["OIDC_CLIENT_ID"]:
+        oauth.register(
+            "oidc",
+            client_id=app.config["OIDC_CLIENT_ID"],
+            client_secret=app.config["OIDC_CLIENT_SECRET"],
+            server_metadata_url=app.config["OIDC_ISSUER"] + "/.well-known/openid-configuration",
+            client_kwargs={"scope": "openid email", "code_challenge_method": "S256", "timeout": 10},
+        )
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _after_sign_in():
+    return redirect(url_for("routines.dashboard"), code=303)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def signup():
+    if current_user.is_authenticated:
+        return _after_sign_in()
+    form = SignupForm()
+    if form.validate_on_submit():
+        email = accounts.normalise_email(form.email.data)
+        if Account.select().where(Account.email == email).exists():
+            form.email.errors.append("There's already an account with this e-mail. Try logging in.")
+        else:
+            account = accounts.create_account(email, form.password.data)
+            accounts.start_session(account)
+            return redirect(url_for("profile.onboarding", step="screening"), code=303)
+    return render_template("auth/signup.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return _after_sign_in()
+    form = LoginForm()
+    if form.validate_on_submit():
+        account = accounts.authenticate(form.email.data, form.password.data)
+        if account is not None:
+            accounts.start_session(account, remember=form.remember.data)
+            target = request.args.get("next", "")
+            if target.startswith("/") and not target.startswith("//"):
+                return redirect(target, code=303)
+            return _after_sign_in()
+        flash("That e-mail and password don't match an account.", "error")
+    return render_template("auth/login.html", form=form), 422 if form.errors or request.method == "POST" else 200
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    accounts.end_session(current_user._get_current_object())
+    flash("You're logged out. See you next session!", "info")
+    return redirect(url_for("auth.login"), code=303)
+
+
+@bp.post("/auth/oidc/start")
+def oidc_start():
+    if "oidc" not in oauth._registry:
+        abort(404)
+    try:
+        return oauth.oidc.authorize_redirect(url_for("auth.oidc_callback", _external=True))
+    except (RequestException, AuthlibBaseError, ValueError):
+        current_app.logger.warning("OIDC provider unreachable", exc_info=True)
+        flash(f"We couldn't reach {current_app.config['OIDC_NAME']} just now. Please try again.", "error")
+        return redirect(url_for("auth.login"), code=303)
+
+
+@bp.get("/auth/oidc/callback")
+def oidc_callback():
+    if "oidc" not in oauth._registry:
+        abort(404)
+    try:
+        token = oauth.oidc.authorize_access_token()
+        claims = token.get("userinfo") or oauth.oidc.userinfo(token=token)
+    except (RequestException, AuthlibBaseError, ValueError, KeyError):
+        current_app.logger.warning("OIDC sign-in failed", exc_info=True)
+        flash("That sign-in didn't work. Please try again.", "error")
+        return redirect(url_for("auth.login"), code=303)
+    issuer = claims.get("iss") or current_app.config["OIDC_ISSUER"]
+    email = claims.get("email") if claims.get("email_verified", True) else None
+    account, problem = accounts.oidc_account(issuer, claims["sub"], email)
+    if account is None:
+        flash(problem, "error")
+        return redirect(url_for("auth.login"), code=303)
+    accounts.start_session(account)
+    if not account.profiles.first().onboarded:
+        return redirect(url_for("profile.onboarding", step="screening"), code=303)
+    return _after_sign_in()
+
+
+@bp.get("/settings")
+@login_required
+def settings():
+    return render_template("auth/settings.html", password_form=PasswordForm(), delete_form=DeleteForm())
+
+
+@bp.post("/settings/password")
+@login_required
+def change_password():
+    form = PasswordForm()
+    account = current_user._get_current_object()
+    if form.validate_on_submit():
+        if account.password_hash and not accounts.authenticate(account.email, form.current.data or ""):
+            form.current.errors.append("That isn't your current password.")
+        else:
+            accounts.change_password(account, form.new.data)
+            flash("Password changed. Other devices have been signed out.", "success")
+            return redirect(url_for("auth.settings"), code=303)
+    return render_template("auth/settings.html", password_form=form, delete_form=DeleteForm()), 422
+
+
+@bp.get("/settings/export.json")
+@login_required
+def export():
+    body = json.dumps(accounts.export(current_user._get_current_object()), indent=2, ensure_ascii=False)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="limber-my-data.json"'})
+
+
+@bp.post("/settings/delete")
+@login_required
+def delete_account():
+    form = DeleteForm()
+    if form.validate_on_submit() and form.confirm.data.strip().upper() == "DELETE":
+        accounts.delete_everything(current_user._get_current_object())
+        flash("Your account and everything in it have been deleted.", "info")
+        return redirect(url_for("auth.signup"), code=303)
+    form.confirm.errors = list(form.confirm.errors) + ["Type DELETE to confirm."]
+    return render_template("auth/settings.html", password_form=PasswordForm(), delete_form=form), 422

@@ -1,0 +1,46 @@
+"""Browse and search the exercise library."""
+from flask import Blueprint, abort, make_response, render_template, request
+from flask_login import login_required
+
+from .. import vocabulary as v
+from ..models import Exercise
+from . import data
+
+bp = Blueprint("catalog", __name__)
+
+
+def _search(args):
+    query = Exercise.select(Exercise.id, Exercise.name, Exercise.type, Exercise.level, Exercise.targets_text)
+    text = (args.get("q") or "").strip()[:60]
+    if text:
+        query = query.where(Exercise.name.contains(text))
+    region, ex_type, equipment = args.get("region"), args.get("type"), args.get("equipment")
+    if region in v.REGIONS:
+        query = query.where(Exercise.targets_text.contains(f",{region},"))
+    if ex_type in v.TYPES:
+        query = query.where(Exercise.type == ex_type)
+    if equipment == "none":
+        query = query.where(Exercise.equipment_text == ",,")
+    elif equipment in v.EQUIPMENT:
+        query = query.where(Exercise.equipment_text.contains(f",{equipment},"))
+    return list(query.order_by(Exercise.name))
+
+
+@bp.get("/exercises")
+@login_required
+def index():
+    results = _search(request.args)
+    partial = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    template = "catalog/_results.html" if partial else "catalog/index.html"
+    response = make_response(render_template(template, results=results, args=request.args))
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@bp.get("/exercises/<slug>")
+@login_required
+def show(slug):
+    row = Exercise.get_or_none(Exercise.id == slug)
+    if row is None:
+        abort(404)
+    return render_template("catalog/show.html", ex=data.from_record(row.data))

@@ -1,0 +1,103 @@
+"""flask --app wsgi … commands: db, catalog, routine."""
+import json
+import sys
+
+import click
+from flask.cli import AppGroup
+from playhouse.migrations import Runner
+
+from . import vocabulary as v
+from .catalog import data, store
+from .config import ROOT
+from .db import db
+from .routines.data import RequestError, RoutineRequest
+from .routines.engine import build_routine
+
+db_cli = AppGroup("db", help="Database migrations (peewee's playhouse.migrations).")
+catalog_cli = AppGroup("catalog", help="The exercise catalog.")
+routine_cli = AppGroup("routine", help="Routines from the deterministic engine.")
+
+
+def runner():
+    return Runner(db.obj, str(ROOT / "migrations"))
+
+
+@db_cli.command("upgrade")
+def db_upgrade():
+    """Apply pending migrations."""
+    with db.connection_context():
+        applied = runner().up()
+    click.echo(f"applied: {', '.join(applied)}" if applied else "database is up to date")
+
+
+@db_cli.command("downgrade")
+def db_downgrade():
+    """Revert the most recent migration."""
+    with db.connection_context():
+        reverted = runner().down()
+    click.echo(f"reverted: {', '.join(reverted)}")
+
+
+@db_cli.command("status")
+def db_status():
+    with db.connection_context():
+        for migration in runner().status():
+            click.echo(f"{migration.name}: {migration.applied or 'pending'}")
+
+
+@catalog_cli.command("load")
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False), default=str(data.DATA_FILE))
+def catalog_load(path):
+    """Load the data file into the database (safe to run again)."""
+    try:
+        catalog = data.load_file(path)
+    except data.CatalogError as exc:
+        raise click.ClickException(str(exc))
+    with db.connection_context():
+        added, updated, removed = store.sync(catalog)
+    click.echo(f"catalog: {len(catalog)} exercises ({added} added, {updated} updated, {removed} removed)")
+
+
+@catalog_cli.command("export")
+def catalog_export():
+    """Print the catalog as a JSON array."""
+    with db.connection_context():
+        catalog = store.current()
+    if not catalog:
+        catalog = data.load_file()  # not loaded yet: the file is the source of truth
+    json.dump([data.export_record(ex) for ex in catalog], sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+@routine_cli.command("generate")
+@click.option("--kind", required=True, help=f"One of: {', '.join(v.KINDS)}")
+@click.option("--minutes", required=True, type=int, help="3 to 30")
+@click.option("--activity", default="general", show_default=True)
+@click.option("--level", default="beginner", show_default=True)
+@click.option("--age", type=int)
+@click.option("--condition", "conditions", multiple=True, help="Repeat for several.")
+@click.option("--equipment", "equipment", multiple=True, help="Repeat for several.")
+@click.option("--tight", "tight", multiple=True, help="A tight area; repeat for several.")
+@click.option("--screening", type=click.Choice(["negative", "positive"]), default="negative")
+@click.option("--seed", type=int, default=0, show_default=True)
+def routine_generate(kind, minutes, activity, level, age, conditions, equipment, tight, screening, seed):
+    """Print one routine as JSON."""
+    request = RoutineRequest(
+        kind=kind, minutes=minutes, activity=activity, level=level, age=age,
+        conditions=frozenset(conditions), equipment=frozenset(equipment), tight_areas=frozenset(tight),
+        screening_positive=screening == "positive", seed=seed)
+    with db.connection_context():
+        catalog = store.current() or tuple(data.load_file())
+    try:
+        routine = build_routine(request, catalog)
+    except RequestError as exc:
+        raise click.UsageError(str(exc))
+    out = routine.to_dict()
+    out.pop("activity")
+    json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def init_app(app):
+    for group in (db_cli, catalog_cli, routine_cli):
+        app.cli.add_command(group)

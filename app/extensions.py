@@ -1,0 +1,25 @@
+"""Flask extensions, created unbound and bound by create_app()."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to continue."
+login_manager.login_message_category = "info"
+csrf = CSRFProtect()
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    """Pages send people to log in; the player's JSON calls get a 401 they can act on."""
+    from flask import flash, jsonify, redirect, request, url_for
+
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        return jsonify(error="unauthorized", message="Please sign in again."), 401
+    flash(login_manager.login_message, "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)

@@ -1,0 +1,73 @@
+"""The onboarding steps. Each step is one short form; settings reuse them."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+
+from .. import vocabulary as v
+
+MINUTE_CHOICES = [(m, f"{m} min") for m in (5, 8, 10, 12, 15, 20, 30)]
+YES_NO = [("no", "No"), ("yes", "Yes")]
+
+
+class ChoiceList(SelectMultipleField):
+    """Check boxes; an unknown value is a clear error, not a crash."""
+
+    def pre_validate(self, form):
+        allowed = {str(value) for value, _ in self.choices}
+        unknown = [value for value in self.data or [] if value not in allowed]
+        if unknown:
+            raise ValidationError("Please pick from the list.")
+
+
+def _choices(words, labeller=v.label):
+    return [(word, labeller(word)) for word in words]
+
+
+class ScreeningForm(FlaskForm):
+    title = "A few health questions"
+    intro = ("Seven quick yes-or-no questions, the same ones a trainer would ask. "
+             "A “yes” doesn't stop you: Limber switches to gentle mode and suggests you check with your doctor.")
+
+
+for _code, _question in v.SCREENING_QUESTIONS:
+    setattr(ScreeningForm, _code, RadioField(_question, choices=YES_NO,
+                                             validators=[InputRequired(message="Please answer yes or no.")]))
+
+
+class AboutForm(FlaskForm):
+    title = "About you"
+    intro = "This sets how long each hold lasts and how hard the moves are."
+    skippable = True
+    age = IntegerField("Age", validators=[Optional(), NumberRange(13, 110, message="Enter an age from 13 to 110.")],
+                       description="Optional. From 65, stretches are held longer.")
+    level = RadioField("How active are you?", default="beginner", validators=[InputRequired()], choices=[
+        ("beginner", "Getting started"), ("intermediate", "Active most weeks"), ("advanced", "Training hard")])
+
+
+class HealthForm(FlaskForm):
+    title = "Anything to work around?"
+    intro = ("Tell us about injuries or conditions and Limber will never pick an exercise that doesn't suit them. "
+             "This is health information: we only keep it with your permission, and you can delete it any time.")
+    skippable = True
+    conditions = ChoiceList("Conditions", choices=_choices(v.CONDITIONS))
+    consent = BooleanField("I agree that Limber stores these to keep my routines safe.")
+
+    def validate_consent(self, field):
+        if self.conditions.data and not field.data:
+            raise ValidationError("Please tick the box so we may store these, or untick the conditions.")
+
+
+class ActivityForm(FlaskForm):
+    title = "What do you do?"
+    intro = "We'll tailor your one-tap warm-up to it."
+    skippable = True
+    activities = ChoiceList("Activities", choices=_choices(v.ACTIVITIES))
+    usual_activity = SelectField("Most often", choices=_choices(v.ACTIVITIES), default="general")
+    usual_minutes = SelectField("Minutes you usually have", choices=MINUTE_CHOICES, coerce=int, default=8)
+    equipment = ChoiceList("Equipment you have", choices=_choices(v.EQUIPMENT),
+                           description="Leave empty if you have nothing: plenty needs no kit.")
+    tight_areas = ChoiceList("Areas that feel tight", choices=_choices(v.REGIONS, v.region_label))
+
+
+STEPS = {"screening": ScreeningForm, "about": AboutForm, "health": HealthForm, "activity": ActivityForm}
+ORDER = list(STEPS)

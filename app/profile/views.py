@@ -1,0 +1,109 @@
+"""Onboarding (four short steps) and editing the profile later."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from .. import vocabulary as v
+from ..models import Profile, utcnow
+from .forms import ORDER, STEPS
+
+bp = Blueprint("profile", __name__)
+
+
+def current_profile():
+    return Profile.get(Profile.account == current_user.id)
+
+
+def _fill(form, profile, step):
+    """Show what the person already told us."""
+    if step == "screening" and profile.screening_done:
+        for code, _ in v.SCREENING_QUESTIONS:
+            getattr(form, code).data = "yes" if profile.screening.get(code) else "no"
+    elif step == "about":
+        form.age.data, form.level.data = profile.age, profile.level
+    elif step == "health":
+        form.conditions.data, form.consent.data = profile.conditions, profile.health_consent
+    elif step == "activity":
+        form.activities.data, form.usual_activity.data = profile.activities, profile.usual_activity
+        form.usual_minutes.data, form.equipment.data = profile.usual_minutes, profile.equipment
+        form.tight_areas.data = profile.tight_areas
+
+
+def _save(form, profile, step):
+    if step == "screening":
+        profile.screening = {code: getattr(form, code).data == "yes" for code, _ in v.SCREENING_QUESTIONS}
+        profile.screening_done = True
+    elif step == "about":
+        profile.age, profile.level = form.age.data, form.level.data
+    elif step == "health":
+        profile.health_consent = bool(form.consent.data)
+        profile.health_consent_at = utcnow() if profile.health_consent else None
+        profile.conditions = sorted(form.conditions.data or []) if profile.health_consent else []
+    elif step == "activity":
+        profile.activities = sorted(form.activities.data or [])
+        profile.usual_activity, profile.usual_minutes = form.usual_activity.data, form.usual_minutes.data
+        profile.equipment = sorted(form.equipment.data or [])
+        profile.tight_areas = sorted(form.tight_areas.data or [])
+    profile.updated_at = utcnow()
+
+
+def _handle(step, onboarding):
+    if step not in STEPS:
+        abort(404)
+    profile = current_profile()
+    form = STEPS[step]()
+    index = ORDER.index(step)
+    next_step = ORDER[index + 1] if index + 1 < len(ORDER) else None
+    if form.validate_on_submit():
+        _save(form, profile, step)
+        if onboarding and next_step is None:
+            profile.onboarded = True
+        profile.save()
+        if not onboarding:
+            flash("Saved.", "success")
+            return redirect(url_for("profile.edit"), code=303)
+        if next_step:
+            return redirect(url_for("profile.onboarding", step=next_step), code=303)
+        flash("You're all set. Here's your first warm-up, one tap away.", "success")
+        return redirect(url_for("routines.dashboard"), code=303)
+    if not form.is_submitted():
+        _fill(form, profile, step)
+    status = 422 if form.errors else 200
+    return render_template("profile/step.html", form=form, step=step, onboarding=onboarding,
+                           number=index + 1, count=len(ORDER), next_step=next_step), status
+
+
+@bp.route("/onboarding/<step>", methods=["GET", "POST"])
+@login_required
+def onboarding(step):
+    return _handle(step, onboarding=True)
+
+
+@bp.post("/onboarding/<step>/skip")
+@login_required
+def skip(step):
+    """Keep the defaults for a skippable step and move on."""
+    if step not in STEPS or not getattr(STEPS[step], "skippable", False):
+        abort(404)
+    index = ORDER.index(step)
+    if index + 1 < len(ORDER):
+        return redirect(url_for("profile.onboarding", step=ORDER[index + 1]), code=303)
+    Profile.update(onboarded=True, updated_at=utcnow()).where(Profile.account == current_user.id).execute()
+    return redirect(url_for("routines.dashboard"), code=303)
+
+
+@bp.get("/profile")
+@login_required
+def edit():
+    profile = current_profile()
+    forms = {}
+    for step, form_class in STEPS.items():
+        form = form_class(formdata=None)
+        _fill(form, profile, step)
+        forms[step] = form
+    return render_template("profile/edit.html", forms=forms, profile=profile)
+
+
+@bp.route("/profile/<step>", methods=["GET", "POST"])
+@login_required
+def edit_step(step):
+    return _handle(step, onboarding=False)

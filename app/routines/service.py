@@ -1,0 +1,103 @@
+"""Routines for a signed-in person: their profile and history turned into an engine request."""
+import datetime as dt
+import random
+
+from .. import vocabulary as v
+from ..catalog import store
+from ..models import Routine, SessionLog, utcnow
+from .data import Routine as PlainRoutine
+from .data import RoutineRequest
+from .engine import build_routine, swap_step
+
+RECENT_SESSIONS = 3
+PAIN_MEMORY_DAYS = 14
+
+
+def request_for(profile, kind, minutes, activity, seed=None, focus=()):
+    """The engine request for this person: profile, last feedback, recent exercises."""
+    recent = list(SessionLog.select(SessionLog.exercise_ids, SessionLog.kind, SessionLog.rating,
+                                    SessionLog.pain, SessionLog.pain_area, SessionLog.finished_at)
+                  .where(SessionLog.account == profile.account_id)
+                  .order_by(SessionLog.finished_at.desc()).limit(RECENT_SESSIONS))
+    recent_ids = frozenset(x for log in recent for x in log.exercise_ids)
+    same_kind = next((log for log in recent if log.kind == kind and log.rating), None)
+    cutoff = utcnow() - dt.timedelta(days=PAIN_MEMORY_DAYS)
+    sore = frozenset(log.pain_area for log in recent
+                     if log.pain in ("mild", "stopped") and log.pain_area and log.finished_at >= cutoff)
+    return RoutineRequest(
+        kind=kind, minutes=minutes, activity=activity, level=profile.level, age=profile.age,
+        conditions=frozenset(profile.conditions) if profile.health_consent else frozenset(),
+        equipment=frozenset(profile.equipment), screening_positive=profile.screening_positive,
+        tight_areas=frozenset(profile.tight_areas) | frozenset(focus), recent_exercise_ids=recent_ids,
+        feedback=same_kind.rating if same_kind else None, avoid_regions=sore,
+        seed=random.SystemRandom().randrange(1_000_000) if seed is None else seed,
+    )
+
+
+def title_for(kind, activity, minutes):
+    if kind == "warmup":
+        name = "Desk-break warm-up" if activity == "desk" else f"{v.label(activity).capitalize()} warm-up"
+    elif activity in ("general", "desk"):
+        name = "Desk break" if activity == "desk" else v.label(kind)
+    else:
+        name = f"{v.label(kind)} for {v.label(activity)}"
+    return f"{name} · {minutes} min"
+
+
+def create(profile, kind, minutes, activity, focus=()):
+    request = request_for(profile, kind, minutes, activity, focus=focus)
+    routine = build_routine(request, store.current())
+    return Routine.create(account=profile.account_id, kind=kind, activity=activity, minutes=minutes,
+                          seed=request.seed, title=title_for(kind, activity, minutes),
+                          request=request.to_dict(), data=routine.to_dict())
+
+
+def shuffle(row):
+    request = RoutineRequest.from_dict({**row.request, "seed": random.SystemRandom().randrange(1_000_000)})
+    routine = build_routine(request, store.current())
+    row.seed, row.request, row.data = request.seed, request.to_dict(), routine.to_dict()
+    row.save()
+    return row
+
+
+def swap(row, index):
+    """Swap one step for a safe alternative; False when there is none."""
+    request = RoutineRequest.from_dict(row.request)
+    swapped = swap_step(PlainRoutine.from_dict(row.data), index, request, store.current(),
+                        seed=random.SystemRandom().randrange(1_000_000))
+    if swapped is None:
+        return False
+    row.data = swapped.to_dict()
+    row.save()
+    return True
+
+
+def owned(account_id, routine_id):
+    return Routine.get_or_none((Routine.id == routine_id) & (Routine.account == account_id))
+
+
+def view_steps(row):
+    """Steps with their exercise, grouped by phase for the routine page."""
+    exercises = store.by_id()
+    groups = []
+    steps = row.data["steps"]
+    for index, step in enumerate(steps):
+        # The second side of a one-sided exercise swaps together with the first.
+        swappable = step["side"] is None or index == 0 or steps[index - 1]["exercise_id"] != step["exercise_id"]
+        if not groups or groups[-1]["phase"] != step["phase"]:
+            groups.append({"phase": step["phase"], "steps": []})
+        groups[-1]["steps"].append({**step, "index": index, "swappable": swappable,
+                                     "exercise": exercises.get(step["exercise_id"])})
+    return groups
+
+
+def player_data(row):
+    exercises = store.by_id()
+    steps = []
+    for step in row.data["steps"]:
+        ex = exercises.get(step["exercise_id"])
+        steps.append({**step, "name": ex.name if ex else step["exercise_id"],
+                      "phase_label": v.label(step["phase"]), "type": ex.type if ex else "",
+                      "instructions": list(ex.instructions) if ex else [], "mistake": ex.mistake if ex else ""})
+    return {"id": row.id, "title": row.title, "kind": row.kind, "total_seconds": row.data["total_seconds"],
+            "steps": steps}

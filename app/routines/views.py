@@ -1,0 +1,112 @@
+"""Dashboard, the routine form, a routine's page (shuffle, swap) and the player."""
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..models import Routine
+from ..profile.views import current_profile
+from ..sessions.history import streak
+from . import service
+from .forms import QuickStartForm, RoutineForm
+
+bp = Blueprint("routines", __name__)
+
+
+def _quick_starts(profile):
+    activity = profile.usual_activity
+    return [
+        {"kind": "warmup", "activity": activity, "minutes": profile.usual_minutes,
+         "label": f"Warm-up for {service.v.label(activity)}", "detail": f"{profile.usual_minutes} min"},
+        {"kind": "cooldown", "activity": activity, "minutes": 6, "label": "Cool-down", "detail": "6 min"},
+        {"kind": "mobility", "activity": "desk", "minutes": 5, "label": "Desk break", "detail": "5 min"},
+    ]
+
+
+@bp.get("/")
+def dashboard():
+    if not current_user.is_authenticated:
+        return render_template("routines/welcome.html")
+    profile = current_profile()
+    if not profile.screening_done:
+        return redirect(url_for("profile.onboarding", step="screening"))
+    form = RoutineForm(formdata=None, activity=profile.usual_activity, minutes=profile.usual_minutes)
+    recent = (Routine.select(Routine.id, Routine.title, Routine.created_at)
+              .where(Routine.account == current_user.id).order_by(Routine.id.desc()).limit(5))
+    return render_template("routines/dashboard.html", profile=profile, form=form, quick=_quick_starts(profile),
+                           quick_form=QuickStartForm(formdata=None), recent=list(recent),
+                           streak=streak(current_user.id))
+
+
+@bp.post("/routines")
+@login_required
+def create():
+    profile = current_profile()
+    form = RoutineForm()
+    if not form.validate_on_submit():
+        return render_template("routines/new.html", form=form), 422
+    row = service.create(profile, form.kind.data, form.minutes.data, form.activity.data, focus=form.focus.data or ())
+    return redirect(url_for("routines.show", routine_id=row.id), code=303)
+
+
+@bp.get("/routines/new")
+@login_required
+def new():
+    profile = current_profile()
+    return render_template("routines/new.html",
+                           form=RoutineForm(formdata=None, activity=profile.usual_activity, minutes=profile.usual_minutes))
+
+
+@bp.post("/routines/quick")
+@login_required
+def quick():
+    form = QuickStartForm()
+    if not form.validate_on_submit():
+        abort(400)
+    row = service.create(current_profile(), form.kind.data, form.minutes.data, form.activity.data)
+    return redirect(url_for("routines.show", routine_id=row.id), code=303)
+
+
+def _owned_or_404(routine_id):
+    row = service.owned(current_user.id, routine_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.get("/routines/<int:routine_id>")
+@login_required
+def show(routine_id):
+    row = _owned_or_404(routine_id)
+    return render_template("routines/show.html", routine=row, groups=service.view_steps(row))
+
+
+@bp.post("/routines/<int:routine_id>/shuffle")
+@login_required
+def shuffle(routine_id):
+    service.shuffle(_owned_or_404(routine_id))
+    return redirect(url_for("routines.show", routine_id=routine_id), code=303)
+
+
+@bp.post("/routines/<int:routine_id>/steps/<int:index>/swap")
+@login_required
+def swap(routine_id, index):
+    row = _owned_or_404(routine_id)
+    if not 0 <= index < len(row.data["steps"]):
+        abort(404)
+    message = None if service.swap(row, index) else "No other exercise fits here safely, so we kept this one."
+    partial = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    if partial:
+        response = make_response(render_template("routines/_body.html", routine=row,
+                                                 groups=service.view_steps(row), message=message))
+    else:
+        if message:
+            flash(message, "info")
+        response = redirect(url_for("routines.show", routine_id=routine_id), code=303)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@bp.get("/routines/<int:routine_id>/play")
+@login_required
+def play(routine_id):
+    row = _owned_or_404(routine_id)
+    return render_template("routines/play.html", routine=row, player=service.player_data(row))

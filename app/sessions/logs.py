@@ -1,0 +1,132 @@
+"""Checking and storing a session log sent by the player. Idempotent per client UUID."""
+import datetime as dt
+import uuid
+
+from peewee import IntegrityError
+
+from .. import vocabulary as v
+from ..db import db
+from ..models import Routine, SessionLog, utcnow
+from ..routines.data import RATINGS
+
+PAINS = ("none", "mild", "stopped")
+NOTE_MAX = 500
+
+
+class LogError(ValueError):
+    def __init__(self, errors):
+        super().__init__("; ".join(f"{k}: {m}" for k, m in errors.items()))
+        self.errors = errors
+
+
+def _time(value):
+    try:
+        moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def _int(data, key, errors, lo, hi):
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        errors[key] = f"must be a whole number from {lo} to {hi}"
+        return None
+    return value
+
+
+def clean(data, account_id, known_ids):
+    """Return the fields of a valid log, or raise LogError naming every bad field."""
+    if not isinstance(data, dict):
+        raise LogError({"body": "send a JSON object"})
+    errors, out = {}, {}
+    try:
+        out["client_id"] = str(uuid.UUID(str(data.get("client_id"))))
+    except ValueError:
+        errors["client_id"] = "must be a UUID"
+    routine_id = data.get("routine_id")
+    out["routine"] = None
+    if routine_id is not None:
+        routine = Routine.get_or_none((Routine.id == routine_id) & (Routine.account == account_id)) \
+            if isinstance(routine_id, int) else None
+        if routine is None:
+            errors["routine_id"] = "no such routine"
+        out["routine"] = routine
+    now = utcnow()
+    started, finished = _time(data.get("started_at")), _time(data.get("finished_at"))
+    if finished is None or finished > now + dt.timedelta(minutes=5) or finished < now - dt.timedelta(days=60):
+        errors["finished_at"] = "must be an ISO time within the last 60 days"
+    if started is None or (finished and not finished - dt.timedelta(hours=6) <= started <= finished):
+        errors["started_at"] = "must be an ISO time up to 6 hours before finished_at"
+    out["started_at"], out["finished_at"] = started, finished
+    try:
+        out["local_date"] = dt.date.fromisoformat(str(data.get("local_date")))
+        if finished and abs((out["local_date"] - finished.date()).days) > 1:
+            errors["local_date"] = "must be the day it was done, in your time zone"
+    except ValueError:
+        errors["local_date"] = "must be a date like 2026-11-22"
+    out["steps_total"] = _int(data, "steps_total", errors, 1, 500)
+    out["steps_done"] = _int(data, "steps_done", errors, 0, 500)
+    out["seconds_done"] = _int(data, "seconds_done", errors, 0, 6 * 3600)
+    out["planned_seconds"] = _int(data, "planned_seconds", errors, 0, 6 * 3600)
+    if out["steps_done"] is not None and out["steps_total"] is not None and out["steps_done"] > out["steps_total"]:
+        errors["steps_done"] = "can't be more than steps_total"
+    for key in ("ended_early", "stopped_for_safety"):
+        if not isinstance(data.get(key, False), bool):
+            errors[key] = "must be true or false"
+        out[key] = bool(data.get(key, False))
+    out["rating"] = data.get("rating")
+    if out["rating"] not in (None, *RATINGS):
+        errors["rating"] = f"must be one of {', '.join(RATINGS)} or null"
+    out["pain"] = data.get("pain", "none")
+    if out["pain"] not in PAINS:
+        errors["pain"] = f"must be one of {', '.join(PAINS)}"
+    out["pain_area"] = data.get("pain_area") or None
+    if out["pain_area"] is not None and out["pain_area"] not in v.REGIONS:
+        errors["pain_area"] = "must be a body area from the list"
+    note = data.get("note") or ""
+    if not isinstance(note, str) or len(note) > NOTE_MAX:
+        errors["note"] = f"must be text of at most {NOTE_MAX} characters"
+    out["note"] = note.strip() if isinstance(note, str) else ""
+    ids = data.get("exercise_ids", [])
+    if not isinstance(ids, list) or len(ids) > 200 or not all(isinstance(x, str) and x in known_ids for x in ids):
+        errors["exercise_ids"] = "must be a list of catalog exercise ids"
+    out["exercise_ids"] = list(dict.fromkeys(ids)) if "exercise_ids" not in errors else []
+    for key in ("kind",):
+        out[key] = data.get(key)
+        if out[key] not in v.KINDS:
+            errors[key] = f"must be one of {', '.join(v.KINDS)}"
+    out["activity"] = data.get("activity", "general")
+    if out["activity"] not in v.ACTIVITIES:
+        errors["activity"] = "must be an activity from the list"
+    title = data.get("title") or ""
+    if not isinstance(title, str) or not 1 <= len(title) <= 120:
+        errors["title"] = "must be text of 1 to 120 characters"
+    out["title"] = title
+    if errors:
+        raise LogError(errors)
+    return out
+
+
+def record(account_id, fields):
+    """Store a log once. Returns (log, created); a replay returns the stored log.
+
+    Raises PermissionError if the UUID belongs to somebody else.
+    """
+    existing = SessionLog.get_or_none(SessionLog.client_id == fields["client_id"])
+    if existing is None:
+        try:
+            with db.atomic():
+                return SessionLog.create(account=account_id, **fields), True
+        except IntegrityError:  # the same UUID arrived concurrently
+            existing = SessionLog.get(SessionLog.client_id == fields["client_id"])
+    if existing.account_id != account_id:
+        raise PermissionError(fields["client_id"])
+    return existing, False
+
+
+def as_json(log):
+    return {"id": log.id, "client_id": log.client_id, "title": log.title, "rating": log.rating,
+            "finished_at": log.finished_at.isoformat() + "Z", "seconds_done": log.seconds_done}

@@ -1,0 +1,320 @@
+// The guided player: one step at a time, timer, voice, beeps, sides, wake lock.
+// ?speed=N runs the clock N times faster (tests); every other code path is the same.
+
+const $ = (id) => document.getElementById(id);
+const data = JSON.parse($("routine-data").textContent);
+const shell = document.querySelector(".player-shell");
+const params = new URLSearchParams(location.search);
+const speed = Math.min(100, Math.max(1, Number(params.get("speed")) || 1));
+const READY_SECONDS = 5;
+
+const prefs = {
+  voice: localStorage.getItem("limber.voice") !== "off",
+  beep: localStorage.getItem("limber.beep") !== "off",
+};
+
+// The whole routine as a list of timed segments: get ready, then work and rest per set.
+const segments = [{ type: "ready", step: 0, seconds: READY_SECONDS }];
+data.steps.forEach((step, index) => {
+  for (let set = 1; set <= step.sets; set += 1) {
+    segments.push({ type: "work", step: index, set, seconds: step.seconds });
+    const last = index === data.steps.length - 1 && set === step.sets;
+    if (step.rest_seconds > 0 && !last) segments.push({ type: "rest", step: index, set, seconds: step.rest_seconds });
+  }
+});
+const totalSeconds = segments.reduce((sum, s) => sum + s.seconds, 0);
+
+const state = { index: 0, elapsed: 0, running: false, started: false, lastTick: 0, spent: 0,
+  lastWhole: null, finished: false, startedAt: null, stepsSeen: new Set(), clientId: newId(), safety: false };
+let wakeLock = null;
+let audio = null;
+let timer = null;
+
+function newId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+function say(text) {
+  if (!prefs.voice || !("speechSynthesis" in window)) return;
+  speechSynthesis.cancel();
+  const utterance = new SpeechSynthesisUtterance(text);
+  utterance.rate = 1.05;
+  speechSynthesis.speak(utterance);
+}
+
+function beep(high) {
+  if (!prefs.beep || !audio) return;
+  const osc = audio.createOscillator();
+  const gain = audio.createGain();
+  osc.frequency.value = high ? 1320 : 880;
+  gain.gain.setValueAtTime(0.2, audio.currentTime);
+  gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.15);
+  osc.connect(gain).connect(audio.destination);
+  osc.start();
+  osc.stop(audio.currentTime + 0.16);
+}
+
+async function keepAwake() {
+  try {
+    if ("wakeLock" in navigator && document.visibilityState === "visible") wakeLock = await navigator.wakeLock.request("screen");
+  } catch { wakeLock = null; } // low battery or not allowed: the routine still runs
+}
+
+function sideText(step) { return step.side ? `${step.side} side` : ""; }
+
+function describe(step, set) {
+  const parts = [];
+  if (step.sets > 1) parts.push(`Set ${set} of ${step.sets}`);
+  if (step.reps) parts.push(`${step.reps} reps`);
+  else parts.push(step.type === "static" ? "Hold gently — no bouncing" : `${step.seconds} seconds`);
+  return parts.join(" · ");
+}
+
+function nextStepAfter(seg) {
+  const following = segments.slice(state.index + 1).find((s) => s.type === "work");
+  return following ? data.steps[following.step] : null;
+}
+
+function announce(seg) {
+  const step = data.steps[seg.step];
+  if (seg.type === "ready") say(`Get ready. First up: ${step.name}.`);
+  if (seg.type === "work") say(`${step.name}${step.side ? `, ${step.side} side` : ""}. ${step.reps ? `${step.reps} reps` : `${step.seconds} seconds`}.`);
+  if (seg.type === "rest") {
+    const next = nextStepAfter(seg);
+    if (next && next.exercise_id === step.exercise_id && next.side !== step.side) say("Switch sides.");
+    else if (next && next !== step) say(`Rest. Next: ${next.name}.`);
+    else say("Rest.");
+  }
+}
+
+function render() {
+  const seg = segments[state.index];
+  const step = data.steps[seg.step];
+  const left = Math.max(0, Math.ceil(seg.seconds - state.elapsed));
+  $("stage").classList.toggle("resting", seg.type !== "work");
+  $("stage-clock").textContent = left;
+  if (seg.type === "ready") {
+    $("stage-phase").textContent = "Get ready";
+    $("stage-name").textContent = step.name;
+    $("stage-side").textContent = sideText(step);
+    $("stage-detail").textContent = state.started ? "Starting…" : "Tap Start when you're in position";
+  } else if (seg.type === "work") {
+    $("stage-phase").textContent = step.phase_label;
+    $("stage-name").textContent = step.name;
+    $("stage-side").textContent = sideText(step);
+    $("stage-detail").textContent = describe(step, seg.set);
+  } else {
+    const next = nextStepAfter(seg);
+    const switching = next && next.exercise_id === step.exercise_id && next.side !== step.side;
+    $("stage-phase").textContent = switching ? "Switch sides" : "Rest";
+    $("stage-name").textContent = next ? next.name : step.name;
+    $("stage-side").textContent = next ? sideText(next) : "";
+    $("stage-detail").textContent = next && next !== step ? "Up next" : "Breathe";
+  }
+  const shown = seg.type === "rest" ? nextStepAfter(seg) || step : step;
+  const list = $("stage-instructions");
+  list.replaceChildren(...shown.instructions.map((line) => Object.assign(document.createElement("li"), { textContent: line })));
+  const upcoming = segments.slice(state.index + 1).find((s) => s.type === "work" && s.step !== seg.step);
+  $("stage-next").textContent = upcoming ? `Then: ${data.steps[upcoming.step].name}` : "Last one!";
+  const done = segments.slice(0, state.index).reduce((sum, s) => sum + s.seconds, 0) + state.elapsed;
+  const percent = Math.min(100, Math.round((done / totalSeconds) * 100));
+  $("progress-bar").style.width = `${percent}%`;
+  document.querySelector(".progress").setAttribute("aria-valuenow", String(percent));
+  $("btn-pause").textContent = !state.started ? "Start" : state.running ? "Pause" : "Resume";
+}
+
+function enter(index) {
+  state.index = index;
+  state.elapsed = 0;
+  state.lastWhole = null;
+  const seg = segments[index];
+  if (seg.type === "work") state.stepsSeen.add(seg.step);
+  announce(seg);
+  render();
+}
+
+function tick() {
+  if (!state.running) return;
+  const now = performance.now();
+  const delta = ((now - state.lastTick) / 1000) * speed;
+  state.lastTick = now;
+  state.elapsed += delta;
+  state.spent += delta;
+  const seg = segments[state.index];
+  const left = Math.ceil(seg.seconds - state.elapsed);
+  if (left !== state.lastWhole && left <= 3 && left >= 1) beep(false);
+  state.lastWhole = left;
+  if (state.elapsed >= seg.seconds) {
+    if (state.index + 1 >= segments.length) { finish(false); return; }
+    beep(true);
+    enter(state.index + 1);
+  } else {
+    render();
+  }
+}
+
+function start() {
+  if (!audio && (window.AudioContext || window.webkitAudioContext)) {
+    audio = new (window.AudioContext || window.webkitAudioContext)();
+  }
+  state.started = true;
+  state.startedAt = state.startedAt || new Date();
+  state.running = true;
+  state.lastTick = performance.now();
+  keepAwake();
+  if (!timer) timer = setInterval(tick, 100);
+  if (state.index === 0 && state.elapsed === 0) announce(segments[0]);
+  render();
+}
+
+function pause() {
+  state.running = false;
+  if ("speechSynthesis" in window) speechSynthesis.cancel();
+  render();
+}
+
+function togglePause() { if (state.running) pause(); else start(); }
+
+function firstSegmentOf(stepIndex) { return segments.findIndex((s) => s.type === "work" && s.step === stepIndex); }
+
+function skip() {
+  const current = segments[state.index].step;
+  const target = firstSegmentOf(segments[state.index].type === "ready" ? current : current + 1);
+  if (target === -1) { finish(false); return; }
+  enter(target);
+}
+
+function back() {
+  const seg = segments[state.index];
+  const startOfThis = firstSegmentOf(seg.step);
+  const target = state.index > startOfThis || state.elapsed > 2 ? startOfThis : firstSegmentOf(Math.max(0, seg.step - 1));
+  enter(Math.max(0, target));
+}
+
+function finish(early) {
+  if (state.finished) return;
+  state.finished = true;
+  state.running = false;
+  clearInterval(timer);
+  if (wakeLock) wakeLock.release().catch(() => {});
+  wakeLock = null;
+  state.early = early;
+  const minutes = Math.round(state.spent / 60);
+  $("feedback-title").textContent = early ? "Session ended" : "Nice work!";
+  $("feedback-summary").textContent = `${data.title} — ${minutes > 0 ? `${minutes} min` : "under a minute"}, ${state.stepsSeen.size} of ${data.steps.length} steps.`;
+  if (!early) say("Well done. That's the routine finished.");
+  $("feedback-panel").hidden = false;
+  $("feedback-panel").querySelector("input[checked]")?.focus();
+}
+
+function localDate(d) {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+async function save(event) {
+  event.preventDefault();
+  const form = new FormData($("feedback-form"));
+  const finished = new Date();
+  const started = state.startedAt || finished;
+  const body = {
+    client_id: state.clientId,
+    routine_id: data.id,
+    title: data.title,
+    kind: data.kind,
+    activity: shell.dataset.activity,
+    started_at: started.toISOString(),
+    finished_at: finished.toISOString(),
+    local_date: localDate(finished),
+    planned_seconds: data.total_seconds,
+    seconds_done: Math.round(state.spent),
+    steps_done: state.stepsSeen.size,
+    steps_total: data.steps.length,
+    ended_early: Boolean(state.early),
+    stopped_for_safety: state.safety,
+    rating: form.get("rating"),
+    pain: form.get("pain"),
+    pain_area: form.get("pain_area") || null,
+    note: form.get("note") || "",
+    exercise_ids: [...new Set(data.steps.filter((_, i) => state.stepsSeen.has(i)).map((s) => s.exercise_id))],
+  };
+  const error = $("save-error");
+  error.hidden = true;
+  $("btn-save").disabled = true;
+  try {
+    const response = await fetch(shell.dataset.logUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json",
+        "X-CSRFToken": document.querySelector('meta[name="csrf-token"]').content },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+    });
+    if (response.ok) {
+      $("feedback-panel").hidden = true;
+      $("saved-panel").hidden = false;
+      return;
+    }
+    const reply = await response.json().catch(() => ({}));
+    error.textContent = response.status === 401 ? "You've been signed out. Sign in again in another tab, then tap Save."
+      : reply.message || "We couldn't save that. Please try again.";
+  } catch {
+    error.textContent = "No connection right now. Tap Save again when you're back online.";
+  } finally {
+    $("btn-save").disabled = false;
+  }
+  error.hidden = false;
+}
+
+function stopForSafety() {
+  pause();
+  $("stop-panel").hidden = false;
+  say("Stop now.");
+}
+
+function showAdvice(sign) {
+  $("stop-panel").hidden = true;
+  $("stop-advice").hidden = false;
+  $("advice-chest").hidden = sign !== "chest_pain";
+  state.safety = true;
+}
+
+function setToggle(name, on) {
+  prefs[name] = on;
+  localStorage.setItem(`limber.${name}`, on ? "on" : "off");
+  $(`toggle-${name}`).setAttribute("aria-pressed", String(on));
+  if (name === "voice" && !on && "speechSynthesis" in window) speechSynthesis.cancel();
+}
+
+$("btn-pause").addEventListener("click", togglePause);
+$("btn-skip").addEventListener("click", skip);
+$("btn-back").addEventListener("click", back);
+$("btn-end").addEventListener("click", () => finish(true));
+$("btn-stop").addEventListener("click", stopForSafety);
+$("toggle-voice").addEventListener("click", () => setToggle("voice", !prefs.voice));
+$("toggle-beep").addEventListener("click", () => setToggle("beep", !prefs.beep));
+document.querySelectorAll("[data-sign]").forEach((button) => button.addEventListener("click", () => showAdvice(button.dataset.sign)));
+$("btn-stop-done").addEventListener("click", () => {
+  $("stop-advice").hidden = true;
+  document.querySelector('input[name="pain"][value="stopped"]').checked = true;
+  $("pain-area-field").hidden = false;
+  finish(true);
+});
+$("feedback-form").addEventListener("change", () => {
+  $("pain-area-field").hidden = new FormData($("feedback-form")).get("pain") === "none";
+});
+$("feedback-form").addEventListener("submit", save);
+document.addEventListener("visibilitychange", () => { if (state.running && document.visibilityState === "visible") keepAwake(); });
+document.addEventListener("keydown", (event) => {
+  if (state.finished || event.target.closest("input, textarea, select")) return;
+  const actions = { " ": togglePause, ArrowRight: skip, ArrowLeft: back, Escape: () => finish(true),
+    v: () => setToggle("voice", !prefs.voice), b: () => setToggle("beep", !prefs.beep) };
+  const action = actions[event.key];
+  if (action) { event.preventDefault(); action(); }
+});
+
+setToggle("voice", prefs.voice);
+setToggle("beep", prefs.beep);
+render();
