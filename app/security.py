@@ -1,6 +1,8 @@
 """Response headers every page gets (DESIGN.md §5)."""
 
-CSP = "; ".join([
+from urllib.parse import urlsplit
+
+CSP_PARTS = [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
@@ -10,15 +12,27 @@ CSP = "; ".join([
     "font-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
-    "form-action 'self' https:",
     "frame-ancestors 'none'",
-])
+]
+
+
+def content_security_policy(oidc_issuer):
+    """The policy; forms may post to us and, for sign-in redirects, to the OIDC provider only."""
+    form_action = "form-action 'self'"
+    if oidc_issuer:
+        parts = urlsplit(oidc_issuer)
+        form_action += f" {parts.scheme}://{parts.netloc}"
+        if "google.com" in parts.netloc:
+            form_action += " https://accounts.google.com"
+    return "; ".join(CSP_PARTS + [form_action])
 
 
 def init_app(app):
+    csp = content_security_policy(app.config["OIDC_ISSUER"] if app.config["OIDC_CLIENT_ID"] else None)
+
     @app.after_request
     def _headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", csp)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")

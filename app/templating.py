@@ -35,6 +35,7 @@ def init_app(app):
     app.jinja_env.globals.update(static_url=static_url, vocab=v, label=v.label, region_label=v.region_label)
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["label"] = v.label
+    app.jinja_env.filters["region_label"] = v.region_label
 
     @app.context_processor
     def _oidc():

@@ -33,7 +33,7 @@ def index():
     partial = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
     template = "catalog/_results.html" if partial else "catalog/index.html"
     response = make_response(render_template(template, results=results, args=request.args))
-    response.headers["Vary"] = "HX-Request"
+    response.vary.add("HX-Request")
     return response
 
 

@@ -101,7 +101,7 @@ def swap(routine_id, index):
         if message:
             flash(message, "info")
         response = redirect(url_for("routines.show", routine_id=routine_id), code=303)
-    response.headers["Vary"] = "HX-Request"
+    response.vary.add("HX-Request")
     return response
 
 

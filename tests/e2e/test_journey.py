@@ -1,0 +1,118 @@
+"""A person on a phone: sign up → onboarding → 8-minute running warm-up → play → rate → history."""
+import re
+
+from playwright.sync_api import expect
+
+from app.models import SessionLog
+
+
+def answer_screening(page):
+    expect(page.get_by_role("heading", name="A few health questions")).to_be_visible()
+    for question in page.locator("fieldset.question").all():
+        question.get_by_text("No", exact=True).click()
+
+
+def test_core_loop_on_a_phone(live_server, page):
+    page.goto(live_server + "/")
+    page.get_by_role("link", name="Get started").click()
+    page.get_by_label("E-mail").fill("runner@example.com")
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Create account").click()
+
+    expect(page.get_by_role("heading", name="A few health questions")).to_be_visible()
+    answer_screening(page)
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", name="About you")).to_be_visible()
+    page.get_by_label("Age").fill("36")
+    page.get_by_text("Active most weeks").click()
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", name="Anything to work around?")).to_be_visible()
+    page.get_by_text("Knee problems").click()
+    page.get_by_text("I agree that Limber stores these").click()
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", name="What do you do?")).to_be_visible()
+    page.locator("fieldset", has_text="Activities").get_by_text("Running").click()
+    page.get_by_label("Most often").select_option("running")
+    page.get_by_label("Minutes you usually have").select_option("8")
+    page.get_by_role("button", name="Finish").click()
+
+    expect(page.get_by_text("You're all set")).to_be_visible()
+    page.get_by_role("button", name=re.compile("Warm-up for running")).click()
+    expect(page.get_by_role("heading", name="Running warm-up · 8 min")).to_be_visible()
+    expect(page.get_by_text("Potentiate").first).to_be_visible()
+    expect(page.get_by_text(re.compile("Left out \\d+ exercises that don't suit: knee problems"))).to_be_visible()
+
+    first_step = page.locator(".step-name").first.inner_text()
+    page.locator(".step").first.get_by_role("button", name=re.compile("^Swap")).click()
+    expect(page.locator(".step-name").first).not_to_have_text(first_step)
+
+    routine_url = page.url
+    page.goto(routine_url + "/play?speed=100")
+    expect(page.locator("#stage-name")).to_be_visible()
+    page.get_by_role("button", name="Start").click()
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()
+    expect(page.locator("#feedback-panel")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Nice work!")).to_be_visible()
+    page.get_by_text("Too easy").click()
+    page.get_by_label("Note (optional)").fill("Knee felt fine")
+    page.get_by_role("button", name="Save session").click()
+    expect(page.get_by_role("heading", name="Saved")).to_be_visible()
+
+    page.get_by_role("link", name="See history").click()
+    expect(page.get_by_text("Running warm-up · 8 min")).to_be_visible()
+    expect(page.get_by_text("Too easy")).to_be_visible()
+    expect(page.get_by_text("1 day in a row")).to_be_visible()
+    log = SessionLog.get()
+    assert log.rating == "too_easy" and log.steps_done == log.steps_total and not log.ended_early
+
+
+def test_player_stop_for_pain_shows_emergency_advice_and_logs_it(live_server, page):
+    page.goto(live_server + "/signup")
+    page.get_by_label("E-mail").fill("stopper@example.com")
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Create account").click()
+    answer_screening(page)
+    page.get_by_role("button", name="Continue").click()
+    for _ in range(3):
+        page.get_by_role("button", name="Skip for now").click()
+    page.get_by_role("button", name=re.compile("Desk break")).click()
+    page.wait_for_url(re.compile(r"/routines/\d+$"))
+    page.goto(page.url + "/play")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_role("button", name="Stop — I feel pain or dizziness").click()
+    page.get_by_role("button", name="Chest pain, pressure or tightness").click()
+    expect(page.get_by_text("Call your emergency number now")).to_be_visible()
+    page.get_by_role("button", name="I'm safe — record this session").click()
+    expect(page.get_by_label("Where?")).to_be_visible()
+    page.get_by_label("Where?").select_option("chest")
+    page.get_by_role("button", name="Save session").click()
+    expect(page.get_by_role("heading", name="Saved")).to_be_visible()
+    log = SessionLog.get()
+    assert log.stopped_for_safety and log.ended_early and log.pain == "stopped" and log.pain_area == "chest"
+
+
+def test_player_keyboard_pause_and_skip(live_server, page):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server + "/signup")
+    page.get_by_label("E-mail").fill("keys@example.com")
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Create account").click()
+    answer_screening(page)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Skip for now").click()
+    page.get_by_role("button", name="Skip for now").click()
+    page.get_by_role("button", name="Skip for now").click()
+    page.get_by_role("button", name=re.compile("Cool-down")).click()
+    page.wait_for_url(re.compile(r"/routines/\d+$"))
+    page.goto(page.url + "/play")
+    page.keyboard.press(" ")
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()
+    page.keyboard.press(" ")
+    expect(page.get_by_role("button", name="Resume")).to_be_visible()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#stage-phase")).to_have_text("Pulse down")
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("heading", name="Session ended")).to_be_visible()

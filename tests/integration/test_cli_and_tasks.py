@@ -1,0 +1,59 @@
+import datetime as dt
+import json
+
+from app.catalog import store
+from app.catalog.data import load_file
+from app.models import Account, Exercise, LoginSession, utcnow
+
+
+def test_catalog_export_has_the_documented_keys(app):
+    result = app.test_cli_runner().invoke(args=["catalog", "export"])
+    assert result.exit_code == 0
+    exercises = json.loads(result.output)
+    assert len(exercises) >= 120
+    keys = {"id", "name", "type", "phases", "targets", "equipment", "position", "unilateral", "level", "impact",
+            "contra_tags", "default_seconds", "default_sets", "default_reps", "activities", "instructions"}
+    assert keys <= set(exercises[0])
+
+
+def test_catalog_load_is_idempotent_and_updates_edits(app):
+    runner = app.test_cli_runner()
+    assert "0 added, 0 updated" in runner.invoke(args=["catalog", "load"]).output
+    Exercise.update(name="Old name").where(Exercise.id == "glute-bridge").execute()
+    assert "1 updated" in runner.invoke(args=["catalog", "load"]).output
+    assert Exercise.get_by_id("glute-bridge").name == "Glute bridge"
+    assert len(store.current()) == len(load_file())
+
+
+def test_routine_generate_prints_json_and_refuses_unknown_values(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["routine", "generate", "--kind", "warmup", "--minutes", "8", "--activity", "running",
+                                 "--condition", "knee", "--seed", "4"])
+    assert result.exit_code == 0
+    routine = json.loads(result.output)
+    assert {"kind", "minutes", "total_seconds", "steps", "notes"} <= set(routine)
+    assert set(routine["steps"][0]) == {"exercise_id", "phase", "side", "seconds", "sets", "reps", "rest_seconds", "why"}
+    bad = runner.invoke(args=["routine", "generate", "--kind", "warmup", "--minutes", "8", "--condition", "flu"])
+    assert bad.exit_code != 0 and "knee" in bad.output
+
+
+def test_expired_logins_are_purged_by_the_task(person):
+    from app.tasks import purge_expired_logins
+
+    account = Account.get()
+    LoginSession.create(account=account, expires_at=utcnow() - dt.timedelta(days=1))
+    assert purge_expired_logins.call_local() == 1
+    assert LoginSession.select().count() == 1
+
+
+def test_healthz(client):
+    assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    import pytest
+
+    from app.config import ConfigError, load
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load(env={"LIMBER_ENV": "production"})
+    assert load(env={"LIMBER_ENV": "production", "SECRET_KEY": "s" * 40})["SESSION_COOKIE_SECURE"] is True
