@@ -73,6 +73,8 @@ def load(env=None, overrides=None):
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * int(env.get("REMEMBER_DAYS", "30")),
         "LOGIN_SESSION_DAYS": int(env.get("REMEMBER_DAYS", "30")),
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * int(env.get("REMEMBER_DAYS", "30")),
+        # The login row on the server holds the expiry; re-signing the cookie on every request buys nothing.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session does
         "WTF_CSRF_SSL_STRICT": production,

@@ -22,4 +22,12 @@ def _unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
+
+
+@limiter.request_filter
+def _reading():
+    """Only sign-in and sign-up posts are limited; reading a page never counts."""
+    from flask import request
+
+    return request.method in ("GET", "HEAD")

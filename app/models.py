@@ -4,10 +4,10 @@ import secrets
 
 from flask_login import UserMixin
 from peewee import (
-    BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField,
+    JOIN, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField,
 )
 
-from .db import JSONField, db
+from .db import JSONField, Prepared, db
 
 
 def utcnow():
@@ -56,9 +56,10 @@ class LoginSession(BaseModel):
     expires_at = DateTimeField(index=True)
 
     @classmethod
-    def live(cls, token):
-        return (cls.select(cls, Account).join(Account)
-                .where((cls.token == token) & (cls.expires_at > utcnow())).first())
+    def account_for(cls, token):
+        """The signed-in account, with its profile attached, in one query (every page needs both)."""
+        rows = _signed_in(token, utcnow())
+        return rows[0] if rows else None
 
 
 class Profile(BaseModel):
@@ -133,6 +134,12 @@ class SessionLog(BaseModel):
     exercise_ids = JSONField(default=list)
     created_at = DateTimeField(default=utcnow)
 
+
+_signed_in = Prepared(lambda token, now: (
+    Account.select(Account, Profile)
+    .join(LoginSession, on=(LoginSession.account == Account.id))
+    .switch(Account).join(Profile, JOIN.LEFT_OUTER, on=(Profile.account == Account.id), attr="loaded_profile")
+    .where((LoginSession.token == token) & (LoginSession.expires_at > now)).limit(1)))
 
 ALL_MODELS = [Account, OidcIdentity, LoginSession, Profile, Exercise, Routine, SessionLog]
 USER_MODELS = [SessionLog, Routine, Profile, LoginSession, OidcIdentity, Account]

@@ -3,24 +3,41 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app
+from flask_wtf.csrf import generate_csrf
 
 from . import vocabulary as v
 
 
 @lru_cache(maxsize=256)
-def _digest(path, mtime):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+def _versioned(prefix, path, mtime):
+    return f"{prefix}?v={hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]}"
+
+
+_settled = {}
 
 
 def static_url(filename):
-    """A URL that changes when the file does, so browsers may cache it for a year."""
+    """A URL that changes when the file does, so browsers may cache it for a year.
+
+    Outside development the files only change with a deploy (a restart), so each URL is
+    worked out once per process.
+    """
+    if filename in _settled:
+        return _settled[filename]
+    url = _static_url(filename)
+    if current_app.config["LIMBER_ENV"] != "development":
+        _settled[filename] = url
+    return url
+
+
+def _static_url(filename):
     path = Path(current_app.static_folder) / filename
+    prefix = f"{current_app.static_url_path}/{filename}"
     try:
-        version = _digest(str(path), path.stat().st_mtime_ns)
+        return _versioned(prefix, str(path), path.stat().st_mtime_ns)
     except FileNotFoundError:
-        version = "missing"
-    return url_for("static", filename=filename, v=version)
+        return prefix
 
 
 def duration(seconds):
@@ -31,12 +48,25 @@ def duration(seconds):
     return f"{minutes} min" if minutes else f"{rest} s"
 
 
+def selected(field):
+    """The values a choice field has checked, as strings, for quick membership tests."""
+    data = field.data
+    if data is None:
+        return frozenset()
+    if isinstance(data, (list, tuple, set, frozenset)):
+        return frozenset(str(x) for x in data)
+    return frozenset({str(data)})
+
+
 def init_app(app):
-    app.jinja_env.globals.update(static_url=static_url, vocab=v, label=v.label, region_label=v.region_label)
+    app.jinja_env.globals.update(static_url=static_url, selected=selected, vocab=v, label=v.label, region_label=v.region_label)
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["label"] = v.label
     app.jinja_env.filters["region_label"] = v.region_label
 
+    oidc_name = app.config["OIDC_NAME"] if app.config["OIDC_CLIENT_ID"] else None
+
     @app.context_processor
-    def _oidc():
-        return {"oidc_name": app.config["OIDC_NAME"] if app.config["OIDC_CLIENT_ID"] else None}
+    def _context():
+        # One CSRF token per render: every page carries it (meta tag, htmx header, forms).
+        return {"oidc_name": oidc_name, "csrf": generate_csrf()}

@@ -51,11 +51,9 @@ def end_session(account):
 
 
 def load_user(token):
-    row = LoginSession.live(token)
-    if row is None:
-        return None
-    account = row.account
-    account.login_token = token
+    account = LoginSession.account_for(token)
+    if account is not None:
+        account.login_token = token
     return account
 
 

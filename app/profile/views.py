@@ -10,7 +10,8 @@ bp = Blueprint("profile", __name__)
 
 
 def current_profile():
-    return Profile.get(Profile.account == current_user.id)
+    """The signed-in person's profile; the sign-in query already loaded it."""
+    return getattr(current_user, "loaded_profile", None) or Profile.get(Profile.account == current_user.id)
 
 
 def _fill(form, profile, step):

@@ -232,6 +232,8 @@ class _Builder:
                         best = (error, unit, attr, value)
             if best is not None:
                 setattr(best[1], best[2], best[3])
+            elif abs(diff) <= target * rules.TOLERANCE * 0.8:
+                return  # no finer move exists, and this is comfortably within the rules
             elif diff < 0 and self.drop_exercise(units):
                 continue
             else:
@@ -261,7 +263,7 @@ class _Builder:
         counts = Counter(u.phase for u in units)
         for i in range(len(units) - 1, -1, -1):
             if counts[units[i].phase] > 1:
-                self.used.discard(units.pop(i).ex.id)
+                units.pop(i)  # stays in self.used, so it is not added straight back
                 return True
         return False
 

@@ -2,8 +2,11 @@
 import datetime as dt
 import random
 
+from flask import url_for
+
 from .. import vocabulary as v
 from ..catalog import store
+from ..db import Prepared
 from ..models import Routine, SessionLog, utcnow
 from .data import Routine as PlainRoutine
 from .data import RoutineRequest
@@ -72,13 +75,29 @@ def swap(row, index):
     return True
 
 
+_owned = Prepared(lambda account_id, routine_id: (
+    Routine.select().where((Routine.id == routine_id) & (Routine.account == account_id))))
+_latest = Prepared(lambda account_id, limit: (
+    Routine.select(Routine.id, Routine.title, Routine.created_at).where(Routine.account == account_id)
+    .order_by(Routine.id.desc()).limit(limit)))
+
+
 def owned(account_id, routine_id):
-    return Routine.get_or_none((Routine.id == routine_id) & (Routine.account == account_id))
+    """The routine if it belongs to this person, else None (so others' ids look like 404s)."""
+    rows = _owned(account_id, routine_id)
+    return rows[0] if rows else None
+
+
+def latest(account_id, limit=5):
+    return _latest(account_id, limit)
 
 
 def view_steps(row):
     """Steps with their exercise, grouped by phase for the routine page."""
     exercises = store.by_id()
+    # Two URL shapes per step: build each once through the router, then fill in the blanks.
+    exercise_url = url_for("catalog.show", slug="SLUG")
+    swap_url = url_for("routines.swap", routine_id=row.id, index=0).replace("/0/", "/INDEX/")
     groups = []
     steps = row.data["steps"]
     for index, step in enumerate(steps):
@@ -86,8 +105,13 @@ def view_steps(row):
         swappable = step["side"] is None or index == 0 or steps[index - 1]["exercise_id"] != step["exercise_id"]
         if not groups or groups[-1]["phase"] != step["phase"]:
             groups.append({"phase": step["phase"], "steps": []})
-        groups[-1]["steps"].append({**step, "index": index, "swappable": swappable,
-                                     "exercise": exercises.get(step["exercise_id"])})
+        exercise = exercises.get(step["exercise_id"])
+        groups[-1]["steps"].append({
+            **step, "index": index, "swappable": swappable,
+            "name": exercise.name if exercise else step["exercise_id"],
+            "exercise_url": exercise_url.replace("SLUG", step["exercise_id"]),
+            "swap_url": swap_url.replace("INDEX", str(index)),
+        })
     return groups
 
 

@@ -2,7 +2,6 @@
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..models import Routine
 from ..profile.views import current_profile
 from ..sessions.history import streak
 from . import service
@@ -21,6 +20,16 @@ def _quick_starts(profile):
     ]
 
 
+def _usual(profile):
+    return {"kind": "warmup", "activity": profile.usual_activity, "minutes": profile.usual_minutes, "focus": []}
+
+
+def _form_page(form):
+    values = {"kind": form.kind.data, "activity": form.activity.data, "focus": form.focus.data or [],
+              "minutes": form.minutes.raw_data[0] if form.minutes.raw_data else form.minutes.data}
+    return render_template("routines/new.html", values=values, errors=form.errors), 422
+
+
 @bp.get("/")
 def dashboard():
     if not current_user.is_authenticated:
@@ -28,11 +37,9 @@ def dashboard():
     profile = current_profile()
     if not profile.screening_done:
         return redirect(url_for("profile.onboarding", step="screening"))
-    form = RoutineForm(formdata=None, activity=profile.usual_activity, minutes=profile.usual_minutes)
-    recent = (Routine.select(Routine.id, Routine.title, Routine.created_at)
-              .where(Routine.account == current_user.id).order_by(Routine.id.desc()).limit(5))
-    return render_template("routines/dashboard.html", profile=profile, form=form, quick=_quick_starts(profile),
-                           quick_form=QuickStartForm(formdata=None), recent=list(recent),
+    return render_template("routines/dashboard.html", profile=profile, values=_usual(profile), errors={},
+                           quick=_quick_starts(profile),
+                           recent=service.latest(current_user.id),
                            streak=streak(current_user.id))
 
 
@@ -42,7 +49,7 @@ def create():
     profile = current_profile()
     form = RoutineForm()
     if not form.validate_on_submit():
-        return render_template("routines/new.html", form=form), 422
+        return _form_page(form)
     row = service.create(profile, form.kind.data, form.minutes.data, form.activity.data, focus=form.focus.data or ())
     return redirect(url_for("routines.show", routine_id=row.id), code=303)
 
@@ -50,9 +57,7 @@ def create():
 @bp.get("/routines/new")
 @login_required
 def new():
-    profile = current_profile()
-    return render_template("routines/new.html",
-                           form=RoutineForm(formdata=None, activity=profile.usual_activity, minutes=profile.usual_minutes))
+    return render_template("routines/new.html", values=_usual(current_profile()), errors={})
 
 
 @bp.post("/routines/quick")
