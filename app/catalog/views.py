@@ -43,4 +43,16 @@ def show(slug):
     row = Exercise.get_or_none(Exercise.id == slug)
     if row is None:
         abort(404)
-    return render_template("catalog/show.html", ex=data.from_record(row.data))
+    ex = data.from_record(row.data)
+    return render_template("catalog/show.html", ex=ex, left_out_for=left_out_for(ex))
+
+
+def left_out_for(ex):
+    """Who never gets this exercise, in words a person knows: their conditions, or gentle mode."""
+    tags = set(ex.contra_tags)
+    reasons = [v.label(condition) for condition, forbidden in v.CONDITION_FORBIDS.items() if tags & forbidden]
+    if tags & v.GENTLE_FORBIDS:
+        reasons.append("Gentle mode (a “yes” on the health questions)")
+    if v.BALLISTIC_TAG in tags:
+        reasons.append("Beginners and people 65 and over (it bounces)")
+    return reasons

@@ -144,17 +144,18 @@ function tick() {
   state.lastTick = now;
   state.elapsed += delta;
   state.spent += delta;
-  const seg = segments[state.index];
-  const left = Math.ceil(seg.seconds - state.elapsed);
+  const left = Math.ceil(segments[state.index].seconds - state.elapsed);
   if (left !== state.lastWhole && left <= 3 && left >= 1) beep(false);
   state.lastWhole = left;
-  if (state.elapsed >= seg.seconds) {
-    if (state.index + 1 >= segments.length) { finish(false); return; }
+  // Time past the end of a segment belongs to the next one, so the clock never drifts.
+  while (state.elapsed >= segments[state.index].seconds) {
+    const overshoot = state.elapsed - segments[state.index].seconds;
+    if (state.index + 1 >= segments.length) { state.spent -= overshoot; finish(false); return; }
     beep(true);
     enter(state.index + 1);
-  } else {
-    render();
+    state.elapsed = overshoot;
   }
+  render();
 }
 
 function start() {
@@ -205,7 +206,7 @@ function finish(early) {
   state.early = early;
   const minutes = Math.round(state.spent / 60);
   $("feedback-title").textContent = early ? "Session ended" : "Nice work!";
-  $("feedback-summary").textContent = `${data.title} — ${minutes > 0 ? `${minutes} min` : "under a minute"}, ${state.stepsSeen.size} of ${data.steps.length} steps.`;
+  $("feedback-summary").textContent = `${minutes > 0 ? `${minutes} min` : "Under a minute"} of movement · ${state.stepsSeen.size} of ${data.steps.length} steps done`;
   if (!early) say("Well done. That's the routine finished.");
   $("feedback-panel").hidden = false;
   $("feedback-panel").querySelector("input[checked]")?.focus();

@@ -116,3 +116,23 @@ def test_player_keyboard_pause_and_skip(live_server, page):
     expect(page.locator("#stage-phase")).to_have_text("Pulse down")
     page.keyboard.press("Escape")
     expect(page.get_by_role("heading", name="Session ended")).to_be_visible()
+
+
+def test_form_errors_show_and_library_search_filters_live(live_server, page):
+    page.goto(live_server + "/signup")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text("This field is required.").first).to_be_visible()
+    page.get_by_label("E-mail").fill("searcher@example.com")
+    page.get_by_label("Password").fill("short")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text("Use 8 to 256 characters.")).to_be_visible()
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Create account").click()
+    answer_screening(page)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("link", name="Library").click()
+    page.get_by_label("Search by name").fill("calf")
+    expect(page.get_by_text("Wall calf stretch")).to_be_visible()
+    expect(page.get_by_text("Glute bridge")).to_have_count(0)
+    page.get_by_role("link", name="Wall calf stretch").click()
+    expect(page.get_by_text("Common mistake:")).to_be_visible()

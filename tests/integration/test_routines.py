@@ -170,3 +170,9 @@ def test_welcome_page_for_visitors(client):
     page = client.get("/").get_data(as_text=True)
     assert "Get started" in page
     assert "Sign in with Test ID" in client.get("/login").get_data(as_text=True)
+
+
+def test_exercise_page_says_who_never_gets_it(person, client):
+    page = client.get("/exercises/kneeling-hip-flexor-stretch").get_data(as_text=True)
+    assert "Knee problems" in page and "Hip replacement (anterior approach)" in page
+    assert "Gentle mode" in client.get("/exercises/jumping-jacks").get_data(as_text=True)
