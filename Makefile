@@ -41,7 +41,7 @@ catalog: migrate
 
 run: catalog
 	@echo "Limber on http://127.0.0.1:$(PORT)  (Ctrl-C stops the web server and the worker)"
-	HOST=127.0.0.1 PORT=$(PORT) $(BIN)/honcho start web worker
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=127.0.0.1 PORT=$(PORT) $(BIN)/honcho start web worker
 
 # Chromium for the end-to-end tests: Debian's package when apt works, else Playwright's own build.
 browser:

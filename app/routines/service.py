@@ -44,7 +44,7 @@ def title_for(kind, activity, minutes):
         name = "Desk break" if activity == "desk" else v.label(kind)
     else:
         name = f"{v.label(kind)} for {v.label(activity)}"
-    return f"{name} · {minutes} min"
+    return f"{name} · {minutes}\u00a0min"  # keep "8 min" on one line
 
 
 def create(profile, kind, minutes, activity, focus=()):

@@ -13,7 +13,7 @@ def quick(person, kind="warmup", activity="running", minutes="8"):
 def test_quick_start_builds_a_stored_routine_page(person, client):
     routine_id = quick(person)
     page = client.get(f"/routines/{routine_id}").get_data(as_text=True)
-    assert "Running warm-up · 8 min" in page and "Potentiate" in page and "Swap" in page
+    assert "Running warm-up · 8\u00a0min" in page and "Potentiate" in page and "Swap" in page
     row = Routine.get_by_id(routine_id)
     assert abs(row.data["total_seconds"] - 480) <= 48
 
