@@ -52,7 +52,7 @@ def catalog_load(path):
     try:
         catalog = data.load_file(path)
     except data.CatalogError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from exc
     with db.connection_context():
         added, updated, removed = store.sync(catalog)
     click.echo(f"catalog: {len(catalog)} exercises ({added} added, {updated} updated, {removed} removed)")
@@ -91,7 +91,7 @@ def routine_generate(kind, minutes, activity, level, age, conditions, equipment,
     try:
         routine = build_routine(request, catalog)
     except RequestError as exc:
-        raise click.UsageError(str(exc))
+        raise click.UsageError(str(exc)) from exc
     out = routine.to_dict()
     out.pop("activity")
     json.dump(out, sys.stdout, indent=2, ensure_ascii=False)

@@ -95,6 +95,6 @@ class Prepared:
                 raise ValueError("every parameter must appear exactly once in the query")
             entry = self.compiled[key] = (query, sql, slots, params)
         query, sql, slots, params = entry
-        values = [args[i] if i is not None else const for i, const in zip(slots, params)]
+        values = [args[i] if i is not None else const for i, const in zip(slots, params, strict=True)]
         cursor = db.execute_sql(sql, values)
         return list(query._get_cursor_wrapper(cursor))  # peewee's own row-to-model mapping

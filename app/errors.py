@@ -1,6 +1,7 @@
 """Friendly error pages: 4xx for bad input, never a stack trace."""
 from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from peewee import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -24,6 +25,15 @@ def init_app(app):
         if _wants_json():
             return jsonify(error="csrf", message=message), 400
         return render_template("error.html", code=400, message=message), 400
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_down(error):
+        app.logger.error("database unavailable: %s", error)
+        message = "Limber can't reach its database right now. Please try again in a minute."
+        if _wants_json() or request.path == "/healthz":
+            return jsonify(status="unavailable", message=message), 503
+        return render_template("error.html", code=503, message=message), 503
 
     @app.errorhandler(HTTPException)
     def _http(error):

@@ -19,7 +19,11 @@ def _unauthorized():
     if request.is_json or request.accept_mimetypes.best == "application/json":
         return jsonify(error="unauthorized", message="Please sign in again."), 401
     flash(login_manager.login_message, "info")
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    login = url_for("auth.login", next=request.full_path.rstrip("?"))
+    if request.headers.get("HX-Request"):
+        # A fragment request: send the whole page to the login form, not into the fragment.
+        return "", 401, {"HX-Redirect": login}
+    return redirect(login)
 
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)

@@ -227,7 +227,7 @@ def _check_warmup(routine, request, catalog):
             for region in ex.targets:
                 key = (region, step.side)
                 static_per_group[key] = static_per_group.get(key, 0) + step.sets * step.seconds
-    for (region, side), seconds in sorted(static_per_group.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+    for (region, _side), seconds in sorted(static_per_group.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         if seconds > 60:
             out.append(Violation("R2", f"{seconds}s of static holds for {region} in a warm-up (max 60s)"))
     after_raise = [s for s in routine.steps if s.phase != "raise"]

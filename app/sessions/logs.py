@@ -94,10 +94,9 @@ def clean(data, account_id, known_ids):
     if not isinstance(ids, list) or len(ids) > 200 or not all(isinstance(x, str) and x in known_ids for x in ids):
         errors["exercise_ids"] = "must be a list of catalog exercise ids"
     out["exercise_ids"] = list(dict.fromkeys(ids)) if "exercise_ids" not in errors else []
-    for key in ("kind",):
-        out[key] = data.get(key)
-        if out[key] not in v.KINDS:
-            errors[key] = f"must be one of {', '.join(v.KINDS)}"
+    out["kind"] = data.get("kind")
+    if out["kind"] not in v.KINDS:
+        errors["kind"] = f"must be one of {', '.join(v.KINDS)}"
     out["activity"] = data.get("activity", "general")
     if out["activity"] not in v.ACTIVITIES:
         errors["activity"] = "must be an activity from the list"

@@ -12,6 +12,24 @@ def answer_screening(page):
         question.get_by_text("No", exact=True).click()
 
 
+def sign_up_and_skip_to_dashboard(live_server, page, email):
+    """A new person who answers the health questions and skips the rest of onboarding."""
+    page.goto(live_server + "/signup")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Create account").click()
+    answer_screening(page)
+    page.get_by_role("button", name="Continue").click()
+    for _ in range(3):
+        page.get_by_role("button", name="Skip for now").click()
+
+
+def open_player(page, quick_start):
+    page.get_by_role("button", name=re.compile(quick_start)).click()
+    page.wait_for_url(re.compile(r"/routines/\d+$"))
+    page.goto(page.url + "/play")
+
+
 def test_core_loop_on_a_phone(live_server, page):
     page.goto(live_server + "/")
     page.get_by_role("link", name="Get started").click()
@@ -70,17 +88,8 @@ def test_core_loop_on_a_phone(live_server, page):
 
 
 def test_player_stop_for_pain_shows_emergency_advice_and_logs_it(live_server, page):
-    page.goto(live_server + "/signup")
-    page.get_by_label("E-mail").fill("stopper@example.com")
-    page.get_by_label("Password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    answer_screening(page)
-    page.get_by_role("button", name="Continue").click()
-    for _ in range(3):
-        page.get_by_role("button", name="Skip for now").click()
-    page.get_by_role("button", name=re.compile("Desk break")).click()
-    page.wait_for_url(re.compile(r"/routines/\d+$"))
-    page.goto(page.url + "/play")
+    sign_up_and_skip_to_dashboard(live_server, page, "stopper@example.com")
+    open_player(page, "Desk break")
     page.get_by_role("button", name="Start").click()
     page.get_by_role("button", name="Stop — I feel pain or dizziness").click()
     page.get_by_role("button", name="Chest pain, pressure or tightness").click()
@@ -96,18 +105,8 @@ def test_player_stop_for_pain_shows_emergency_advice_and_logs_it(live_server, pa
 
 def test_player_keyboard_pause_and_skip(live_server, page):
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(live_server + "/signup")
-    page.get_by_label("E-mail").fill("keys@example.com")
-    page.get_by_label("Password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    answer_screening(page)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_role("button", name="Skip for now").click()
-    page.get_by_role("button", name="Skip for now").click()
-    page.get_by_role("button", name="Skip for now").click()
-    page.get_by_role("button", name=re.compile("Cool-down")).click()
-    page.wait_for_url(re.compile(r"/routines/\d+$"))
-    page.goto(page.url + "/play")
+    sign_up_and_skip_to_dashboard(live_server, page, "keys@example.com")
+    open_player(page, "Cool-down")
     page.keyboard.press(" ")
     expect(page.get_by_role("button", name="Pause")).to_be_visible()
     page.keyboard.press(" ")

@@ -57,3 +57,26 @@ def test_production_refuses_to_start_without_a_secret_key():
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         load(env={"LIMBER_ENV": "production"})
     assert load(env={"LIMBER_ENV": "production", "SECRET_KEY": "s" * 40})["SESSION_COOKIE_SECURE"] is True
+
+
+def test_database_down_is_a_clear_503_not_a_500(app, tmp_path):
+    """An unreachable database gets an honest 503 on pages and on /healthz."""
+    from app.db import bind, db, open_database
+
+    working = db.obj
+    bind(open_database(f"sqlite:///{tmp_path}/missing/dir/limber.db"))
+    try:
+        client = app.test_client()
+        health = client.get("/healthz")
+        assert health.status_code == 503 and health.json["status"] == "unavailable"
+        page = client.get("/login")
+        assert page.status_code == 503 and "try again" in page.get_data(as_text=True)
+    finally:
+        bind(working)
+
+
+def test_fragment_requests_after_sign_out_redirect_the_whole_page(client):
+    response = client.get("/exercises?q=calf", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/login?next=")
+    assert response.get_data(as_text=True) == ""
