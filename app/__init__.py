@@ -3,6 +3,7 @@ from pathlib import Path
 
 from flask import Flask, jsonify
 from htmx_flask import Htmx
+from werkzeug.routing import IntegerConverter
 from whitenoise import WhiteNoise
 
 from . import config as config_module
@@ -10,9 +11,17 @@ from . import config as config_module
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class RowIdConverter(IntegerConverter):
+    """A database id in a URL: 1 to 2**31 - 1, so anything larger is a 404, not a database error."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
 def create_app(config=None):
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     app.config.from_mapping(config_module.load(overrides=config))
+    app.url_map.converters["id"] = RowIdConverter
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
     from . import db, security

@@ -77,21 +77,21 @@ def _owned_or_404(routine_id):
     return row
 
 
-@bp.get("/routines/<int:routine_id>")
+@bp.get("/routines/<id:routine_id>")
 @login_required
 def show(routine_id):
     row = _owned_or_404(routine_id)
     return render_template("routines/show.html", routine=row, groups=service.view_steps(row))
 
 
-@bp.post("/routines/<int:routine_id>/shuffle")
+@bp.post("/routines/<id:routine_id>/shuffle")
 @login_required
 def shuffle(routine_id):
     service.shuffle(_owned_or_404(routine_id))
     return redirect(url_for("routines.show", routine_id=routine_id), code=303)
 
 
-@bp.post("/routines/<int:routine_id>/steps/<int:index>/swap")
+@bp.post("/routines/<id:routine_id>/steps/<int(max=999):index>/swap")
 @login_required
 def swap(routine_id, index):
     row = _owned_or_404(routine_id)
@@ -110,7 +110,7 @@ def swap(routine_id, index):
     return response
 
 
-@bp.get("/routines/<int:routine_id>/play")
+@bp.get("/routines/<id:routine_id>/play")
 @login_required
 def play(routine_id):
     row = _owned_or_404(routine_id)

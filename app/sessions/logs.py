@@ -49,8 +49,9 @@ def clean(data, account_id, known_ids):
     routine_id = data.get("routine_id")
     out["routine"] = None
     if routine_id is not None:
+        valid_id = isinstance(routine_id, int) and not isinstance(routine_id, bool) and 1 <= routine_id < 2**31
         routine = Routine.get_or_none((Routine.id == routine_id) & (Routine.account == account_id)) \
-            if isinstance(routine_id, int) else None
+            if valid_id else None
         if routine is None:
             errors["routine_id"] = "no such routine"
         out["routine"] = routine

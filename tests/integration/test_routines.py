@@ -176,3 +176,13 @@ def test_exercise_page_says_who_never_gets_it(person, client):
     page = client.get("/exercises/kneeling-hip-flexor-stretch").get_data(as_text=True)
     assert "Knee problems" in page and "Hip replacement (anterior approach)" in page
     assert "Gentle mode" in client.get("/exercises/jumping-jacks").get_data(as_text=True)
+
+
+def test_absurd_ids_are_404_or_400_never_500(person, client):
+    token = person.token("/")
+    assert client.get("/routines/99999999999999999999").status_code == 404
+    assert client.get("/routines/0").status_code == 404
+    assert client.get("/routines/abc/play").status_code == 404
+    assert client.post("/routines/1/steps/99999999999/swap", headers={"X-CSRFToken": token}).status_code == 404
+    response = client.post("/sessions", json=log_body(10**30), headers={"X-CSRFToken": token})
+    assert response.status_code == 400 and "routine_id" in response.json["fields"]
