@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and bound by create_app()."""
+from flask import flash, jsonify, redirect, request, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -14,8 +15,6 @@ csrf = CSRFProtect()
 @login_manager.unauthorized_handler
 def _unauthorized():
     """Pages send people to log in; the player's JSON calls get a 401 they can act on."""
-    from flask import flash, jsonify, redirect, request, url_for
-
     if request.is_json or request.accept_mimetypes.best == "application/json":
         return jsonify(error="unauthorized", message="Please sign in again."), 401
     flash(login_manager.login_message, "info")
@@ -32,6 +31,4 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enable
 @limiter.request_filter
 def _reading():
     """Only sign-in and sign-up posts are limited; reading a page never counts."""
-    from flask import request
-
     return request.method in ("GET", "HEAD")
