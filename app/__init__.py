@@ -3,6 +3,7 @@ from pathlib import Path
 
 from flask import Flask, jsonify
 from htmx_flask import Htmx
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from whitenoise import WhiteNoise
 
@@ -56,6 +57,10 @@ def create_app(config=None):
         database.execute_sql("SELECT 1")
         return jsonify(status="ok", database="ok")
 
+    if app.config["PROXY_COUNT"]:
+        # Real client addresses for rate limits, and https in the OIDC redirect URI.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     app.wsgi_app = WhiteNoise(app.wsgi_app, root=str(ROOT / "static"), prefix="static/",
                               max_age=60 * 60 * 24 * 365 if not app.debug else 0)
     return app

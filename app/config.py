@@ -88,6 +88,8 @@ def load(env=None, overrides=None):
         "OIDC_CLIENT_SECRET": env.get("OIDC_CLIENT_SECRET") or None,
         "OIDC_NAME": env.get("OIDC_NAME") or None,
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
+        # Proxies in front of the app (a PaaS router: 1). Their X-Forwarded-* headers are trusted.
+        "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),
     }
     config.update(overrides)
     if config["OIDC_CLIENT_ID"] and not config["OIDC_ISSUER"]:

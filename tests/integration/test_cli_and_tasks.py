@@ -80,3 +80,23 @@ def test_fragment_requests_after_sign_out_redirect_the_whole_page(client):
     assert response.status_code == 401
     assert response.headers["HX-Redirect"].startswith("/login?next=")
     assert response.get_data(as_text=True) == ""
+
+
+def test_behind_a_proxy_the_forwarded_address_and_scheme_are_used(app):
+    from app import create_app
+    from app.db import bind, db
+
+    working = db.obj
+    try:
+        proxied = create_app({"PROXY_COUNT": 1, "DATABASE_URL": "sqlite://"})
+    finally:
+        bind(working)  # create_app binds the shared database; put the suite's back
+
+    @proxied.get("/whoami")
+    def whoami():
+        from flask import request, url_for
+        return {"addr": request.remote_addr, "callback": url_for("auth.oidc_callback", _external=True)}
+
+    reply = proxied.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9",
+                                                          "X-Forwarded-Proto": "https", "X-Forwarded-Host": "limber.example"})
+    assert reply.json == {"addr": "203.0.113.9", "callback": "https://limber.example/auth/oidc/callback"}
