@@ -9,6 +9,9 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to continue."
 login_manager.login_message_category = "info"
+# Sign-ins are rows on the server (revoked at logout), and nothing needs a "fresh" login, so
+# Flask-Login's IP/User-Agent fingerprint would only rewrite cookies when a phone changes network.
+login_manager.session_protection = None
 csrf = CSRFProtect()
 
 
