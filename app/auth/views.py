@@ -32,6 +32,14 @@ def _setup(state):
         )
 
 
+def _oidc_client():
+    """The configured OpenID Connect client; without one, its routes don't exist."""
+    client = oauth.create_client("oidc")
+    if client is None:
+        abort(404)
+    return client
+
+
 def _login_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
@@ -85,10 +93,9 @@ def logout():
 
 @bp.post("/auth/oidc/start")
 def oidc_start():
-    if "oidc" not in oauth._registry:
-        abort(404)
+    client = _oidc_client()
     try:
-        return oauth.oidc.authorize_redirect(url_for("auth.oidc_callback", _external=True))
+        return client.authorize_redirect(url_for("auth.oidc_callback", _external=True))
     except (RequestException, AuthlibBaseError, ValueError):
         current_app.logger.warning("OIDC provider unreachable", exc_info=True)
         flash(f"We couldn't reach {current_app.config['OIDC_NAME']} just now. Please try again.", "error")
@@ -97,11 +104,10 @@ def oidc_start():
 
 @bp.get("/auth/oidc/callback")
 def oidc_callback():
-    if "oidc" not in oauth._registry:
-        abort(404)
+    client = _oidc_client()
     try:
-        token = oauth.oidc.authorize_access_token()
-        claims = token.get("userinfo") or oauth.oidc.userinfo(token=token)
+        token = client.authorize_access_token()
+        claims = token.get("userinfo") or client.userinfo(token=token)
     except (RequestException, AuthlibBaseError, ValueError, KeyError):
         current_app.logger.warning("OIDC sign-in failed", exc_info=True)
         flash("That sign-in didn't work. Please try again.", "error")
