@@ -43,14 +43,16 @@ run: catalog
 	@echo "Limber on http://127.0.0.1:$(PORT)  (Ctrl-C stops the web server and the worker)"
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=127.0.0.1 PORT=$(PORT) $(BIN)/honcho start web worker
 
-# Chromium for the end-to-end tests: Debian's package when apt works, else Playwright's own build.
+# Chromium for the end-to-end tests (Debian's package when apt works, else Playwright's own build)
+# and ffmpeg, which makes the real test videos the fake media host serves.
+APT_GET = $(if $(filter 0,$(shell id -u)),,sudo -n) env DEBIAN_FRONTEND=noninteractive apt-get
 browser:
-	@if command -v chromium >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || $(BIN)/playwright install chromium; \
-	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
-	  (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || $(BIN)/playwright install chromium; \
+	@if command -v chromium >/dev/null 2>&1 && command -v ffmpeg >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && ([ "$$(id -u)" = 0 ] || sudo -n true 2>/dev/null); then \
+	  ($(APT_GET) update -qq && $(APT_GET) install -y -qq chromium ffmpeg >/dev/null) \
+	    || (command -v chromium >/dev/null 2>&1 || $(BIN)/playwright install chromium); \
 	else $(BIN)/playwright install chromium; fi
+	@command -v ffmpeg >/dev/null 2>&1 || (echo "ffmpeg is needed for the tests: apt-get install ffmpeg" && false)
 
 test: install-dev browser
 	LIMBER_ENV=test $(BIN)/pytest -q

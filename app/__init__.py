@@ -20,8 +20,9 @@ class RowIdConverter(IntegerConverter):
 
 
 def create_app(config=None):
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
-    app.config.from_mapping(config_module.load(overrides=config))
+    settings = config_module.load(overrides=config)
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=settings["STATIC_DIR"])
+    app.config.from_mapping(settings)
     app.url_map.converters["id"] = RowIdConverter
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
@@ -61,6 +62,6 @@ def create_app(config=None):
         # Real client addresses for rate limits, and https in the OIDC redirect URI.
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
-    app.wsgi_app = WhiteNoise(app.wsgi_app, root=str(ROOT / "static"), prefix="static/",
+    app.wsgi_app = WhiteNoise(app.wsgi_app, root=settings["STATIC_DIR"], prefix="static/",
                               max_age=60 * 60 * 24 * 365 if not app.debug else 0)
     return app

@@ -16,6 +16,8 @@ from .routines.engine import build_routine
 db_cli = AppGroup("db", help="Database migrations (peewee's playhouse.migrations).")
 catalog_cli = AppGroup("catalog", help="The exercise catalog.")
 routine_cli = AppGroup("routine", help="Routines from the deterministic engine.")
+media_cli = AppGroup("media", help="Exercise videos and images.")
+user_cli = AppGroup("user", help="Accounts.")
 
 
 def runner():
@@ -98,6 +100,61 @@ def routine_generate(kind, minutes, activity, level, age, conditions, equipment,
     sys.stdout.write("\n")
 
 
+@media_cli.command("add")
+@click.argument("exercise_id")
+@click.argument("url")
+def media_add(exercise_id, url):
+    """Attach a video/image URL (downloaded in the background) or a YouTube link to an exercise."""
+    from .catalog import media
+    from .tasks import fetch_media
+
+    with db.connection_context():
+        try:
+            row, download = media.add(exercise_id, url)
+        except media.MediaError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if download:
+        fetch_media(row.id)
+        click.echo(f"media {row.id}: queued for download ({url})")
+    else:
+        click.echo(f"media {row.id}: YouTube video {row.youtube_id}, embedded when online")
+
+
+@media_cli.command("list")
+def media_list():
+    """Every media row and its status."""
+    from .models import ExerciseMedia
+
+    with db.connection_context():
+        for row in ExerciseMedia.select().order_by(ExerciseMedia.id):
+            extra = row.reason or (f"{row.size} bytes {row.content_type}" if row.status == "cached" else "")
+            click.echo(f"{row.id}\t{row.exercise_id}\t{row.status}\t{extra}\t{row.source_url}")
+
+
+@user_cli.command("create-admin")
+@click.argument("email")
+@click.password_option(envvar="LIMBER_ADMIN_PASSWORD", help="Asked for when not given (or LIMBER_ADMIN_PASSWORD).")
+def user_create_admin(email, password):
+    """Create an account that can manage exercise media (an existing account is made admin)."""
+    from .auth import accounts
+    from .models import Account
+
+    email = accounts.normalise_email(email)
+    with db.connection_context():
+        existing = Account.get_or_none(Account.email == email)
+        if existing:
+            Account.update(is_admin=True).where(Account.id == existing.id).execute()
+            click.echo(f"{existing.email} is now an admin")
+            return
+        if "@" not in email or len(email) > 254:
+            raise click.ClickException("Give a valid e-mail address.")
+        if not 8 <= len(password) <= 128:
+            raise click.ClickException("The password must be 8 to 128 characters.")
+        account = accounts.create_account(email, password)
+        Account.update(is_admin=True).where(Account.id == account.id).execute()
+    click.echo(f"admin {account.email} created")
+
+
 def init_app(app):
-    for group in (db_cli, catalog_cli, routine_cli):
+    for group in (db_cli, catalog_cli, routine_cli, media_cli, user_cli):
         app.cli.add_command(group)

@@ -88,6 +88,13 @@ def load(env=None, overrides=None):
         "OIDC_CLIENT_SECRET": env.get("OIDC_CLIENT_SECRET") or None,
         "OIDC_NAME": env.get("OIDC_NAME") or None,
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
+        # Exercise media: downloaded by a Huey task into MEDIA_DIR (DESIGN.md §5's SSRF rules).
+        "MEDIA_DIR": env.get("MEDIA_DIR") or str(instance / "media"),
+        "MEDIA_MAX_MB": float(env.get("MEDIA_MAX_MB", "50")),
+        "MEDIA_TIMEOUT": float(env.get("MEDIA_TIMEOUT", "120")),
+        "MEDIA_ALLOW_LOOPBACK": _bool(env.get("MEDIA_ALLOW_LOOPBACK")),  # tests only: a fake host on 127.0.0.1
+        # Where the static files live; a deploy replaces them, and the service worker's caches follow.
+        "STATIC_DIR": env.get("STATIC_DIR") or str(ROOT / "static"),
         # Proxies in front of the app (a PaaS router: 1). Their X-Forwarded-* headers are trusted.
         "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),
     }

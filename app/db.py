@@ -1,6 +1,7 @@
 """The peewee database: bound late by the app factory, opened per request."""
 import datetime as dt
 import json
+from contextlib import contextmanager
 from urllib.parse import urlparse
 
 from peewee import DatabaseProxy, TextField
@@ -28,6 +29,20 @@ def open_database(url):
                                     check_same_thread=False, **POOL)
     scheme = parsed.scheme.split("+")[0]
     return connect(url.replace(parsed.scheme, f"{scheme}+pool", 1), autorollback=True, **POOL)
+
+
+@contextmanager
+def connected():
+    """A connection for work outside a request (tasks, CLI). Inside a request, or when a task
+    runs eagerly within one, the request's connection is used and left open."""
+    if not db.is_closed():
+        yield
+        return
+    db.connect()
+    try:
+        yield
+    finally:
+        db.close()
 
 
 def bind(database):

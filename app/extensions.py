@@ -18,7 +18,7 @@ csrf = CSRFProtect()
 @login_manager.unauthorized_handler
 def _unauthorized():
     """Pages send people to log in; the player's JSON calls get a 401 they can act on."""
-    if request.is_json or request.accept_mimetypes.best == "application/json":
+    if request.is_json or request.accept_mimetypes.best == "application/json" or request.path.startswith("/media/"):
         return jsonify(error="unauthorized", message="Please sign in again."), 401
     flash(login_manager.login_message, "info")
     login = url_for("auth.login", next=request.full_path.rstrip("?"))

@@ -23,6 +23,7 @@ class BaseModel(Model):
 class Account(BaseModel, UserMixin):
     email = CharField(max_length=254, unique=True, null=True)
     password_hash = CharField(max_length=255, null=True)
+    is_admin = BooleanField(default=False)  # set only by `flask user create-admin`
     created_at = DateTimeField(default=utcnow)
 
     # The login session this request was authenticated with; set by the user loader.
@@ -98,6 +99,32 @@ class Exercise(BaseModel):
     updated_at = DateTimeField(default=utcnow)
 
 
+class ExerciseMedia(BaseModel):
+    """A video, image or YouTube link for an exercise. For files this row is also the download job:
+    queued -> downloading -> cached | failed (``transient`` failures are retried with backoff)."""
+
+    exercise = ForeignKeyField(Exercise, backref="media", on_delete="CASCADE")
+    source_url = CharField(max_length=2000)
+    youtube_id = CharField(max_length=16, null=True)
+    status = CharField(max_length=12, index=True, default="queued")
+    reason = CharField(max_length=300, null=True)
+    transient = BooleanField(default=False)
+    attempts = IntegerField(default=0)
+    next_attempt_at = DateTimeField(null=True)
+    started_at = DateTimeField(null=True)
+    size = IntegerField(null=True)
+    checksum = CharField(max_length=64, null=True)
+    content_type = CharField(max_length=40, null=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+    @property
+    def kind(self):
+        if self.youtube_id:
+            return "youtube"
+        return (self.content_type or "").split("/")[0] or "file"  # video | image
+
+
 class Routine(BaseModel):
     account = ForeignKeyField(Account, backref="routines", on_delete="CASCADE")
     kind = CharField(max_length=16)
@@ -141,5 +168,5 @@ _signed_in = Prepared(lambda token, now: (
     .switch(Account).join(Profile, JOIN.LEFT_OUTER, on=(Profile.account == Account.id), attr="loaded_profile")
     .where((LoginSession.token == token) & (LoginSession.expires_at > now)).limit(1)))
 
-ALL_MODELS = [Account, OidcIdentity, LoginSession, Profile, Exercise, Routine, SessionLog]
+ALL_MODELS = [Account, OidcIdentity, LoginSession, Profile, Exercise, ExerciseMedia, Routine, SessionLog]
 USER_MODELS = [SessionLog, Routine, Profile, LoginSession, OidcIdentity, Account]

@@ -34,3 +34,42 @@ def purge_expired_logins():
 
     with db.connection_context():
         return LoginSession.delete().where(LoginSession.expires_at <= utcnow()).execute()
+
+
+def _app():
+    """The Flask app for settings: the current one (requests, tests, eager tasks) or the worker's."""
+    from flask import current_app
+
+    try:
+        return current_app._get_current_object()
+    except RuntimeError:
+        from wsgi import app
+
+        return app
+
+
+def media_limits(config):
+    from .catalog.fetch import Limits
+
+    return Limits(max_bytes=int(config["MEDIA_MAX_MB"] * 1024 * 1024), allow_loopback=config["MEDIA_ALLOW_LOOPBACK"],
+                  total_timeout=config["MEDIA_TIMEOUT"])
+
+
+@huey.task()
+def fetch_media(media_id):
+    """Download one exercise's media file. Safe to run twice: the row is claimed first."""
+    from .catalog import media
+
+    config = _app().config
+    return media.run(media_id, config["MEDIA_DIR"], media_limits(config))
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_media():
+    """Enqueue media jobs that were lost, stuck (their worker was killed) or are due a retry."""
+    from .catalog import media
+
+    due = media.due_for_retry()
+    for media_id in due:
+        fetch_media(media_id)
+    return due

@@ -72,7 +72,9 @@ def app(oidc_provider):
     from app.db import db
 
     flask_app = create_app({"DATABASE_URL": database_url, "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL") or "memory://",
-                            "LOGIN_RATE_LIMIT": "10 per minute", "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"})
+                            "LOGIN_RATE_LIMIT": "10 per minute", "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+                            "MEDIA_DIR": str(TMP / "media"), "MEDIA_ALLOW_LOOPBACK": True, "MEDIA_MAX_MB": 1,
+                            "MEDIA_TIMEOUT": 3})
     with db.connection_context():
         runner().up()
         store.sync(data.load_file())
@@ -93,6 +95,36 @@ def _clean(request):
         for model in USER_MODELS:
             model.delete().execute()
     limiter.reset()
+
+
+@pytest.fixture(scope="session")
+def media_files():
+    from tests.fakes.media_host import make_media
+
+    return make_media(Path(__file__).parent / ".media-cache")
+
+
+@pytest.fixture(scope="session")
+def media_host(media_files):
+    from tests.fakes.media_host import MediaHost
+
+    host = MediaHost(media_files).start()
+    yield host
+    host.stop()
+
+
+@pytest.fixture
+def no_media(app):
+    """Remove every media row and file after the test."""
+    yield
+    import shutil
+
+    from app.db import db
+    from app.models import ExerciseMedia
+
+    with db.connection_context():
+        ExerciseMedia.delete().execute()
+    shutil.rmtree(app.config["MEDIA_DIR"], ignore_errors=True)
 
 
 @pytest.fixture

@@ -1,10 +1,12 @@
 """Browse and search the exercise library."""
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, abort, current_app, make_response, render_template, request, send_file
 from flask_login import login_required
 
 from .. import vocabulary as v
-from ..models import Exercise
-from . import data
+from ..models import Exercise, ExerciseMedia
+from . import data, media
+
+YEAR = 60 * 60 * 24 * 365
 
 bp = Blueprint("catalog", __name__)
 
@@ -44,7 +46,25 @@ def show(slug):
     if row is None:
         abort(404)
     ex = data.from_record(row.data)
-    return render_template("catalog/show.html", ex=ex, left_out_for=left_out_for(ex))
+    return render_template("catalog/show.html", ex=ex, left_out_for=left_out_for(ex),
+                           media=media.for_exercises([ex.id]).get(ex.id))
+
+
+@bp.get("/media/<id:media_id>/<name>")
+@login_required
+def media_file(media_id, name):
+    """A cached media file, with Range support so a video can seek. The name carries the checksum."""
+    row = ExerciseMedia.get_or_none((ExerciseMedia.id == media_id) & (ExerciseMedia.status == "cached"))
+    if row is None or name != media.public_name(row):
+        abort(404)
+    path = media.file_path(current_app.config["MEDIA_DIR"], row)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=row.content_type, conditional=True, etag=row.checksum, max_age=YEAR)
+    response.cache_control.public = False
+    response.cache_control.private = True
+    response.cache_control.immutable = True
+    return response
 
 
 def left_out_for(ex):

@@ -1,0 +1,152 @@
+"""Exercise media: add a URL, download it in the background, serve it, sweep stuck jobs.
+
+The ExerciseMedia row is the job (DESIGN.md §6). The task claims it with one UPDATE, so a
+second run of the same task, or a run racing another worker, does nothing.
+"""
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from ..db import connected, db
+from ..models import Exercise, ExerciseMedia, utcnow
+from . import fetch
+
+MAX_ATTEMPTS = 5
+STALE_AFTER = dt.timedelta(minutes=10)  # a download this old without news: its worker died
+QUEUED_GRACE = dt.timedelta(minutes=2)  # a queued job this old: its queue message was lost
+YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be", "www.youtube-nocookie.com"}
+YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+
+
+class MediaError(ValueError):
+    """A URL or exercise we can't take; the message is for the person who typed it."""
+
+
+def youtube_id(url):
+    """The video id of a YouTube link, or None if the URL is not YouTube."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host not in YOUTUBE_HOSTS:
+        return None
+    if host == "youtu.be":
+        candidate = parts.path.strip("/")
+    elif parts.path.startswith(("/embed/", "/shorts/", "/live/")):
+        candidate = parts.path.split("/")[2]
+    else:
+        candidate = (parse_qs(parts.query).get("v") or [""])[0]
+    if not YOUTUBE_ID.match(candidate):
+        raise MediaError("That YouTube link doesn't name a video.")
+    return candidate
+
+
+def add(exercise_id, url):
+    """Create the media row (and so the job). Returns (media, needs_download)."""
+    url = (url or "").strip()
+    if not url or len(url) > 2000:
+        raise MediaError("Give the URL of a video, an image or a YouTube video (up to 2000 characters).")
+    if not Exercise.select().where(Exercise.id == exercise_id).exists():
+        raise MediaError(f"There is no exercise {exercise_id!r}.")
+    video = youtube_id(url)
+    if video:
+        media = ExerciseMedia.create(exercise=exercise_id, source_url=url, youtube_id=video, status="ready")
+        return media, False
+    try:
+        fetch.check_url(url)
+    except fetch.FetchError as exc:
+        raise MediaError(f"That URL can't be fetched: {exc.reason}.") from exc
+    return ExerciseMedia.create(exercise=exercise_id, source_url=url), True
+
+
+def file_path(media_dir, media):
+    return Path(media_dir) / f"{media.checksum}.{fetch.ALLOWED_TYPES[media.content_type]}"
+
+
+def public_name(media):
+    """The file name in the media URL: changes with the content, so it can be cached for a year."""
+    return f"{media.checksum[:16]}.{fetch.ALLOWED_TYPES[media.content_type]}"
+
+
+def _claim(media_id, now):
+    due = ((ExerciseMedia.status == "queued")
+           | ((ExerciseMedia.status == "failed") & ExerciseMedia.transient
+              & (ExerciseMedia.next_attempt_at <= now))
+           | ((ExerciseMedia.status == "downloading") & (ExerciseMedia.started_at < now - STALE_AFTER)))
+    return (ExerciseMedia.update(status="downloading", started_at=now, updated_at=now, reason=None,
+                                 attempts=ExerciseMedia.attempts + 1)
+            .where((ExerciseMedia.id == media_id) & due).execute()) == 1
+
+
+def backoff(attempts):
+    """1, 4, 16, 64 minutes … capped at six hours."""
+    return dt.timedelta(minutes=min(4 ** max(0, attempts - 1), 360))
+
+
+def run(media_id, media_dir, limits):
+    """The task's body. Returns the final status, or None if there was nothing to do."""
+    with connected():
+        if not _claim(media_id, utcnow()):
+            return None
+        media = ExerciseMedia.get_by_id(media_id)
+    try:
+        got = fetch.download(media.source_url, media_dir, limits)
+    except fetch.FetchError as exc:
+        return _failed(media, exc)
+    target = Path(media_dir) / f"{got.sha256}.{got.extension}"
+    os.replace(got.path, target)  # content-addressed: the same file twice is one file
+    with connected():
+        ExerciseMedia.update(status="cached", size=got.size, checksum=got.sha256, content_type=got.content_type,
+                             reason=None, transient=False, next_attempt_at=None, updated_at=utcnow()
+                             ).where(ExerciseMedia.id == media_id).execute()
+    return "cached"
+
+
+def _failed(media, exc):
+    now = utcnow()
+    transient = exc.transient and media.attempts + 1 < MAX_ATTEMPTS
+    reason = exc.reason if transient or not exc.transient else f"gave up after {MAX_ATTEMPTS} attempts: {exc.reason}"
+    with connected():
+        ExerciseMedia.update(status="failed", reason=reason[:300], transient=transient, updated_at=now,
+                             next_attempt_at=now + backoff(media.attempts + 1) if transient else None
+                             ).where(ExerciseMedia.id == media.id).execute()
+    return "failed"
+
+
+def due_for_retry(now=None):
+    """Jobs the sweeper should enqueue again: lost in the queue, stuck mid-download, or due a retry."""
+    now = now or utcnow()
+    query = ExerciseMedia.select(ExerciseMedia.id).where(
+        ((ExerciseMedia.status == "queued") & (ExerciseMedia.updated_at < now - QUEUED_GRACE))
+        | ((ExerciseMedia.status == "downloading") & (ExerciseMedia.started_at < now - STALE_AFTER))
+        | ((ExerciseMedia.status == "failed") & ExerciseMedia.transient & (ExerciseMedia.next_attempt_at <= now)))
+    with connected():
+        return [row.id for row in query.order_by(ExerciseMedia.id)]
+
+
+def retry(media):
+    """An admin asked to try again now."""
+    ExerciseMedia.update(status="queued", reason=None, transient=False, next_attempt_at=None, attempts=0,
+                         updated_at=utcnow()).where(ExerciseMedia.id == media.id).execute()
+
+
+def remove(media, media_dir):
+    """Delete a media row, and its file unless another row has the same content."""
+    with db.atomic():
+        media.delete_instance()
+        shared = media.checksum and ExerciseMedia.select().where(ExerciseMedia.checksum == media.checksum).exists()
+    if media.status == "cached" and not shared:
+        file_path(media_dir, media).unlink(missing_ok=True)
+
+
+def for_exercises(exercise_ids):
+    """The media to show per exercise: the newest that is ready (a cached file or a YouTube link)."""
+    if not exercise_ids:
+        return {}
+    rows = (ExerciseMedia.select()
+            .where(ExerciseMedia.exercise.in_(list(exercise_ids)) & ExerciseMedia.status.in_(("cached", "ready")))
+            .order_by(ExerciseMedia.id.desc()))
+    chosen = {}
+    for row in rows:
+        chosen.setdefault(row.exercise_id, row)
+    return chosen
