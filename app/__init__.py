@@ -37,12 +37,13 @@ def create_app(config=None):
     security.init_app(app)
 
     from .auth import views as auth
+    from .catalog import admin
     from .catalog import views as catalog
     from .profile import views as profile
     from .routines import views as routines
     from .sessions import views as sessions
 
-    for module in (auth, profile, catalog, routines, sessions):
+    for module in (auth, profile, catalog, admin, routines, sessions):
         app.register_blueprint(module.bp)
 
     from . import cli, errors, templating

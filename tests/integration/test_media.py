@@ -194,3 +194,36 @@ def test_the_sweeper_recovers_a_download_whose_worker_was_killed(app, media_host
         assert sweep_media.call_local() == [media_id]
     done = reload(media_id)
     assert (done.status, done.attempts) == ("cached", 2)
+
+
+def test_admins_manage_media_and_nobody_else_sees_the_page(app, client, auth, media_host):
+    runner = app.test_cli_runner()
+    made = runner.invoke(args=["user", "create-admin", "coach@example.com"],
+                         env={"LIMBER_ADMIN_PASSWORD": "stretch it out"})
+    assert made.exit_code == 0 and "admin coach@example.com created" in made.output
+    assert runner.invoke(args=["user", "create-admin", "x@example.com"],
+                         env={"LIMBER_ADMIN_PASSWORD": "short"}).exit_code != 0
+    auth.signup("someone@example.com")
+    assert client.get("/admin/media").status_code == 404
+    assert auth.post("/admin/media", {"exercise": EXERCISE, "url": "https://example.com/a.mp4"},
+                     token_from="/settings").status_code == 404
+    auth.logout()
+    auth.login("coach@example.com", "stretch it out")
+    assert "Exercise media" in client.get("/settings").get_data(as_text=True)
+    page = client.get("/admin/media")
+    assert page.status_code == 200 and "No media yet" in page.get_data(as_text=True)
+    bad = auth.post("/admin/media", {"exercise": EXERCISE, "url": "ftp://example.com/a.mp4"}, token_from="/admin/media")
+    assert bad.status_code == 422 and "only http and https" in bad.get_data(as_text=True)
+    unknown = auth.post("/admin/media", {"exercise": "nope", "url": "https://example.com/a.mp4"},
+                        token_from="/admin/media")
+    assert unknown.status_code == 422 and ExerciseMedia.select().count() == 0
+    added = auth.post("/admin/media", {"exercise": EXERCISE, "url": f"{media_host.url}/page.html"},
+                      token_from="/admin/media", follow_redirects=True)
+    text = added.get_data(as_text=True)
+    assert "failed" in text and "content type text/html" in text and "Retry" in text
+    row = ExerciseMedia.get()
+    assert auth.post(f"/admin/media/{row.id}/retry", {}, token_from="/admin/media").status_code == 302
+    assert reload(row.id).attempts == 1  # tried again from scratch (and failed again, for good)
+    assert auth.post(f"/admin/media/{row.id}/delete", {}, token_from="/admin/media").status_code == 302
+    assert ExerciseMedia.select().count() == 0
+    assert auth.post("/admin/media/424242/delete", {}, token_from="/admin/media").status_code == 404
