@@ -40,10 +40,11 @@ def create_app(config=None):
     from .catalog import admin
     from .catalog import views as catalog
     from .profile import views as profile
+    from .pwa import views as pwa
     from .routines import views as routines
     from .sessions import views as sessions
 
-    for module in (auth, profile, catalog, admin, routines, sessions):
+    for module in (auth, profile, catalog, admin, routines, sessions, pwa):
         app.register_blueprint(module.bp)
 
     from . import cli, errors, templating

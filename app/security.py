@@ -8,6 +8,9 @@ CSP_PARTS = [
     "style-src 'self'",
     "img-src 'self' data:",
     "media-src 'self'",
+    "frame-src https://www.youtube-nocookie.com",  # privacy-enhanced YouTube embeds only
+    "worker-src 'self'",
+    "manifest-src 'self'",
     "connect-src 'self'",
     "font-src 'self'",
     "object-src 'none'",

@@ -58,6 +58,18 @@ def selected(field):
     return frozenset({str(data)})
 
 
+class _LazyCsrf:
+    """Renders as the request's CSRF token (Flask-WTF makes it once per request)."""
+
+    def __str__(self):
+        return generate_csrf()
+
+    __html__ = __str__
+
+
+_CSRF = _LazyCsrf()
+
+
 def init_app(app):
     app.jinja_env.globals.update(static_url=static_url, selected=selected, vocab=v, label=v.label, region_label=v.region_label)
     app.jinja_env.filters["duration"] = duration
@@ -68,5 +80,6 @@ def init_app(app):
 
     @app.context_processor
     def _context():
-        # One CSRF token per render: every page carries it (meta tag, htmx header, forms).
-        return {"oidc_name": oidc_name, "csrf": generate_csrf()}
+        # Every page carries the CSRF token (meta tag, htmx header, forms); pages that don't show it
+        # (the offline shell) never touch the session, so they can't race a sign-in's cookie.
+        return {"oidc_name": oidc_name, "csrf": _CSRF}

@@ -83,12 +83,19 @@ def login():
     return render_template("auth/login.html", form=form), 422 if form.errors or request.method == "POST" else 200
 
 
+def _wiped(response):
+    """Tell the browser to drop this person's offline copies, outbox and settings on this phone.
+    (The page also asks the service worker to wipe them, for browsers without Clear-Site-Data.)"""
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
 @bp.post("/logout")
 @login_required
 def logout():
     accounts.end_session(current_user._get_current_object())
     flash("You're logged out. See you next session!", "info")
-    return redirect(url_for("auth.login"), code=303)
+    return _wiped(redirect(url_for("auth.login"), code=303))
 
 
 @bp.post("/auth/oidc/start")
@@ -160,6 +167,6 @@ def delete_account():
     if form.validate_on_submit() and form.confirm.data.strip().upper() == "DELETE":
         accounts.delete_everything(current_user._get_current_object())
         flash("Your account and everything in it have been deleted.", "info")
-        return redirect(url_for("auth.signup"), code=303)
+        return _wiped(redirect(url_for("auth.signup"), code=303))
     form.confirm.errors = list(form.confirm.errors) + ["Type DELETE to confirm."]
     return render_template("auth/settings.html", password_form=PasswordForm(), delete_form=form), 422

@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from flask import url_for
+
 from ..db import connected, db
 from ..models import Exercise, ExerciseMedia, utcnow
 from . import fetch
@@ -150,3 +152,18 @@ def for_exercises(exercise_ids):
     for row in rows:
         chosen.setdefault(row.exercise_id, row)
     return chosen
+
+
+def describe(row):
+    """What the player and the exercise page need to show one media row."""
+    if row.youtube_id:
+        return {"kind": "youtube", "id": row.youtube_id,
+                "embed": f"https://www.youtube-nocookie.com/embed/{row.youtube_id}?rel=0&playsinline=1"}
+    return {"kind": row.kind, "type": row.content_type, "size": row.size,
+            "url": url_for("catalog.media_file", media_id=row.id, name=public_name(row))}
+
+
+def for_routine(data):
+    """exercise id -> describe(), for every exercise in a routine that has media."""
+    chosen = for_exercises({step["exercise_id"] for step in data["steps"]})
+    return {exercise_id: describe(row) for exercise_id, row in chosen.items()}

@@ -46,8 +46,9 @@ def show(slug):
     if row is None:
         abort(404)
     ex = data.from_record(row.data)
+    row = media.for_exercises([ex.id]).get(ex.id)
     return render_template("catalog/show.html", ex=ex, left_out_for=left_out_for(ex),
-                           media=media.for_exercises([ex.id]).get(ex.id))
+                           media=media.describe(row) if row else None)
 
 
 @bp.get("/media/<id:media_id>/<name>")

@@ -115,13 +115,16 @@ def view_steps(row):
     return groups
 
 
-def player_data(row):
+def player_data(row, media=None):
+    """Everything the player needs, as JSON-ready data. ``media``: exercise id -> media description."""
     exercises = store.by_id()
+    media = media or {}
     steps = []
     for step in row.data["steps"]:
         ex = exercises.get(step["exercise_id"])
         steps.append({**step, "name": ex.name if ex else step["exercise_id"],
                       "phase_label": v.label(step["phase"]), "type": ex.type if ex else "",
-                      "instructions": list(ex.instructions) if ex else [], "mistake": ex.mistake if ex else ""})
+                      "instructions": list(ex.instructions) if ex else [], "mistake": ex.mistake if ex else "",
+                      "media": media.get(step["exercise_id"])})
     return {"id": row.id, "title": row.title, "kind": row.kind, "total_seconds": row.data["total_seconds"],
             "steps": steps}

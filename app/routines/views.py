@@ -1,7 +1,8 @@
 """Dashboard, the routine form, a routine's page (shuffle, swap) and the player."""
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..catalog import media
 from ..profile.views import current_profile
 from ..sessions.history import streak
 from . import service
@@ -39,7 +40,7 @@ def dashboard():
         return redirect(url_for("profile.onboarding", step="screening"))
     return render_template("routines/dashboard.html", profile=profile, values=_usual(profile), errors={},
                            quick=_quick_starts(profile),
-                           recent=service.latest(current_user.id),
+                           recent=service.latest(current_user.id), start=request.args.get("start"),
                            streak=streak(current_user.id))
 
 
@@ -114,4 +115,19 @@ def swap(routine_id, index):
 @login_required
 def play(routine_id):
     row = _owned_or_404(routine_id)
-    return render_template("routines/play.html", routine=row, player=service.player_data(row))
+    player = service.player_data(row, media.for_routine(row.data))
+    return render_template("routines/play.html", routine=row, player=player)
+
+
+@bp.get("/routines/<id:routine_id>/offline")
+@login_required
+def offline(routine_id):
+    """What "Save for offline" stores: the routine's pages and its media files."""
+    row = _owned_or_404(routine_id)
+    files = [m for m in media.for_routine(row.data).values() if "url" in m]
+    response = jsonify(id=row.id, title=row.title, kind=row.kind, minutes=row.minutes,
+                       urls=[url_for("routines.show", routine_id=row.id), url_for("routines.play", routine_id=row.id),
+                             *(m["url"] for m in files)],
+                       media_bytes=sum(m["size"] or 0 for m in files))
+    response.cache_control.no_store = True
+    return response

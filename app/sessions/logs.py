@@ -11,6 +11,7 @@ from ..routines.data import RATINGS
 
 PAINS = ("none", "mild", "stopped")
 NOTE_MAX = 500
+BATCH_MAX = 50
 
 
 class LogError(ValueError):
@@ -130,3 +131,18 @@ def record(account_id, fields):
 def as_json(log):
     return {"id": log.id, "client_id": log.client_id, "title": log.title, "rating": log.rating,
             "finished_at": log.finished_at.isoformat() + "Z", "seconds_done": log.seconds_done}
+
+
+def store_one(item, account_id, known_ids):
+    """Check and store one log of a batch; returns its result entry (never raises on bad data)."""
+    client_id = item.get("client_id") if isinstance(item, dict) else None
+    echo = client_id if isinstance(client_id, str) and len(client_id) <= 64 else None
+    try:
+        fields = clean(item, account_id, known_ids)
+    except LogError as exc:
+        return {"client_id": echo, "status": 400, "errors": exc.errors}
+    try:
+        log, created = record(account_id, fields)
+    except PermissionError:
+        return {"client_id": echo, "status": 409, "errors": {"client_id": "already used by another account"}}
+    return {"client_id": log.client_id, "status": 201 if created else 200, "log": as_json(log)}

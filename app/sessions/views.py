@@ -1,6 +1,7 @@
 """The player's log endpoint and the history page."""
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 
 from ..catalog import store
 from . import history, logs
@@ -22,6 +23,34 @@ def create():
     except PermissionError:
         return jsonify(error="conflict", message="That session id is already in use."), 409
     return jsonify(logs.as_json(log)), 201 if created else 200
+
+
+@bp.get("/sessions/sync")
+@login_required
+def sync_token():
+    """A fresh CSRF token for the outbox (the service worker has no page to read one from)."""
+    response = jsonify(csrf_token=generate_csrf(), account=current_user.id)
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.post("/sessions/sync")
+@login_required
+def sync():
+    """Logs queued on a phone while offline, in one batch. Idempotent per client UUID.
+
+    Each log is checked and stored on its own, so one bad log never costs the others. The
+    answer lists every log's own status and echoes its UUID: 200 if all were stored, 207 if
+    some were, 400 if none were.
+    """
+    data = request.get_json(silent=True)
+    items = data.get("logs") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not 1 <= len(items) <= logs.BATCH_MAX:
+        return jsonify(error="invalid", message=f"Send {{\"logs\": [...]}} with 1 to {logs.BATCH_MAX} logs."), 400
+    results = [logs.store_one(item, current_user.id, store.by_id()) for item in items]
+    stored = sum(1 for r in results if r["status"] in (200, 201))
+    status = 200 if stored == len(results) else 207 if stored else 400
+    return jsonify(results=results, stored=stored), status
 
 
 @bp.get("/history")

@@ -91,6 +91,44 @@ function announce(seg) {
   }
 }
 
+// The exercise's video (muted, looping, inline) or image above the instructions. A YouTube video
+// needs a connection: offline, the instructions stand in for it, and a note says so.
+let shownMedia = null;
+function renderMedia(step) {
+  const box = $("stage-media");
+  const note = $("media-note");
+  const media = step && step.media;
+  const key = media ? `${media.kind}:${media.url || media.id}:${navigator.onLine}` : null;
+  if (key === shownMedia) return;
+  shownMedia = key;
+  note.hidden = true;
+  if (!media || (media.kind === "youtube" && !navigator.onLine)) {
+    box.replaceChildren();
+    box.hidden = true;
+    if (media) { note.textContent = "The video needs a connection — follow the steps below."; note.hidden = false; }
+    return;
+  }
+  let node;
+  if (media.kind === "video") {
+    node = Object.assign(document.createElement("video"), { src: media.url, muted: true, loop: true, autoplay: true,
+      playsInline: true, preload: "auto", disablePictureInPicture: true });
+    node.setAttribute("muted", "");
+    node.setAttribute("playsinline", "");
+    node.setAttribute("aria-label", `How to do ${step.name}`);
+  } else if (media.kind === "image") {
+    node = Object.assign(document.createElement("img"), { src: media.url, alt: `How to do ${step.name}` });
+  } else {
+    node = Object.assign(document.createElement("iframe"), { src: media.embed, title: `${step.name} on YouTube`,
+      loading: "lazy", referrerPolicy: "strict-origin-when-cross-origin" });
+    node.setAttribute("allow", "encrypted-media; picture-in-picture");
+  }
+  box.replaceChildren(node);
+  box.hidden = false;
+  if (node.play) node.play().catch(() => {});
+}
+window.addEventListener("online", () => render());
+window.addEventListener("offline", () => render());
+
 function render() {
   const seg = segments[state.index];
   const step = data.steps[seg.step];
@@ -116,6 +154,7 @@ function render() {
     $("stage-detail").textContent = next && next !== step ? "Up next" : "Breathe";
   }
   const shown = seg.type === "rest" ? nextStepAfter(seg) || step : step;
+  renderMedia(shown);
   const list = $("stage-instructions");
   list.replaceChildren(...shown.instructions.map((line) => Object.assign(document.createElement("li"), { textContent: line })));
   const upcoming = segments.slice(state.index + 1).find((s) => s.type === "work" && s.step !== seg.step);
@@ -245,28 +284,58 @@ async function save(event) {
   const error = $("save-error");
   error.hidden = true;
   $("btn-save").disabled = true;
+  const note = body.note;
+  const account = document.querySelector('meta[name="limber-account"]')?.content || null;
+  const token = document.querySelector('meta[name="csrf-token"]')?.content || null;
+  let queued = false;
+  // First onto the phone (without the note: free text never goes to storage), then to the server.
+  if (window.LimberOutbox && window.indexedDB) {
+    try { await LimberOutbox.add(body, account); queued = true; } catch { queued = false; }
+  }
   try {
-    const response = await fetch(shell.dataset.logUrl, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json",
-        "X-CSRFToken": document.querySelector('meta[name="csrf-token"]').content },
-      body: JSON.stringify(body),
-      credentials: "same-origin",
-    });
-    if (response.ok) {
-      $("feedback-panel").hidden = true;
-      $("saved-panel").hidden = false;
-      return;
+    if (queued) {
+      const result = await LimberOutbox.flush({ token, account, extra: note ? { [body.client_id]: { note } } : null });
+      const waiting = (await LimberOutbox.all()).find((item) => item.client_id === body.client_id);
+      if (!waiting) { done("saved-panel"); return; }
+      if (waiting.rejected) {
+        error.textContent = "The server couldn't accept this session. It's kept on this phone (see Saved for offline).";
+      } else {
+        $("queued-text").textContent = result.signIn
+          ? "You've been signed out. Your session is kept on this phone and syncs as soon as you sign in again."
+          : "There's no connection right now. Your session is kept on this phone and goes to your history as soon as you're back online.";
+        $("queued-note").hidden = !note;
+        if (result.signIn) $("go-saved").href = "/login?next=/saved";
+        if (result.signIn) $("go-saved").textContent = "Sign in to sync";
+        navigator.serviceWorker?.ready.then((reg) => reg.sync?.register("limber-outbox")).catch(() => {});
+        done("queued-panel");
+        return;
+      }
+    } else {
+      const response = await fetch("/sessions/sync", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
+        body: JSON.stringify({ logs: [body] }),
+        credentials: "same-origin",
+      });
+      if (response.ok) { done("saved-panel"); return; }
+      const reply = await response.json().catch(() => ({}));
+      error.textContent = response.status === 401 ? "You've been signed out. Sign in again in another tab, then tap Save."
+        : reply.message || "We couldn't save that. Please try again.";
     }
-    const reply = await response.json().catch(() => ({}));
-    error.textContent = response.status === 401 ? "You've been signed out. Sign in again in another tab, then tap Save."
-      : reply.message || "We couldn't save that. Please try again.";
   } catch {
     error.textContent = "No connection right now. Tap Save again when you're back online.";
   } finally {
     $("btn-save").disabled = false;
   }
   error.hidden = false;
+}
+
+function done(panel) {
+  $("feedback-panel").hidden = true;
+  $(panel).hidden = false;
+  try { localStorage.setItem("limber.sessions", String(Number(localStorage.getItem("limber.sessions") || 0) + 1)); } catch { /* private mode */ }
+  const badge = document.getElementById("sync-badge");
+  if (badge) LimberOutbox?.pending().then((items) => { badge.hidden = !items.length; badge.textContent = `${items.length} to sync`; });
 }
 
 function stopForSafety() {
