@@ -23,11 +23,12 @@ def static_url(filename):
     Outside development the files only change with a deploy (a restart), so each URL is
     worked out once per process.
     """
-    if filename in _settled:
-        return _settled[filename]
+    key = (current_app.static_folder, filename)
+    if key in _settled:
+        return _settled[key]
     url = _static_url(filename)
     if current_app.config["LIMBER_ENV"] != "development":
-        _settled[filename] = url
+        _settled[key] = url
     return url
 
 

@@ -3,8 +3,14 @@
 /* global LimberOutbox, htmx */
 (function () {
   "use strict";
-  const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.content || null;
-  const account = meta("limber-account");
+  // The signed-in account and CSRF token of the page shown now (boosted navigation swaps <main>).
+  function signedIn() {
+    const main = document.getElementById("main");
+    if (!main || !main.dataset.account) return null;
+    try {
+      return { account: main.dataset.account, token: JSON.parse(main.getAttribute("hx-headers"))["X-CSRFToken"] };
+    } catch (e) { return null; }
+  }
   const store = {
     get: (key) => { try { return localStorage.getItem(`limber.${key}`); } catch (e) { return null; } },
     set: (key, value) => { try { localStorage.setItem(`limber.${key}`, value); } catch (e) { /* private mode */ } },
@@ -83,8 +89,7 @@
     if (!window.LimberOutbox || !window.indexedDB) return null;
     if (flushing) return flushing;
     flushing = (async () => {
-      const token = account ? meta("csrf-token") : null;
-      const result = await LimberOutbox.flush(account ? { token, account } : {});
+      const result = await LimberOutbox.flush(signedIn() || {});
       showBadge(result.left);
       if (result.signIn && result.left) {
         banner("sync-banner", `${result.left} session${result.left === 1 ? " is" : "s are"} saved on this phone. Sign in again to sync ${result.left === 1 ? "it" : "them"}.`,
@@ -97,7 +102,7 @@
     })().finally(() => { flushing = null; });
     return flushing;
   }
-  window.LimberSync = { flush };
+  window.LimberSync = { flush, signedIn };
   window.addEventListener("online", flush);
   document.addEventListener("DOMContentLoaded", flush);
 
@@ -107,7 +112,11 @@
       ask({ type: "save", id: el.dataset.offlineAuto, auto: true }).catch(() => {});
     });
   }
-  document.addEventListener("htmx:afterSettle", () => sw?.controller && autoSave());
+  document.addEventListener("htmx:afterSettle", (event) => {
+    if (event.target !== document.body) return; // a boosted page, not a fragment
+    if (sw?.controller) autoSave();
+    flush();
+  });
 
   // "Save for offline" buttons.
   document.addEventListener("click", async (event) => {

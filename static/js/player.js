@@ -285,8 +285,7 @@ async function save(event) {
   error.hidden = true;
   $("btn-save").disabled = true;
   const note = body.note;
-  const account = document.querySelector('meta[name="limber-account"]')?.content || null;
-  const token = document.querySelector('meta[name="csrf-token"]')?.content || null;
+  const { account = null, token = null } = window.LimberSync?.signedIn() || {};
   let queued = false;
   // First onto the phone (without the note: free text never goes to storage), then to the server.
   if (window.LimberOutbox && window.indexedDB) {

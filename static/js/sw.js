@@ -118,10 +118,13 @@ function timeout(ms) {
   return new Promise((resolve, reject) => setTimeout(() => reject(new Error("timeout")), ms));
 }
 
+// Saved routines first (any ?speed=…), then the last copy of a visited page, then the shell's pages.
 async function cachedPage(request) {
   const saved = await (await caches.open(SAVED)).match(request, { ignoreSearch: true, ignoreVary: true });
   if (saved) return saved;
-  return (await caches.open(PAGES)).match(request, { ignoreVary: true });
+  const visited = await (await caches.open(PAGES)).match(request, { ignoreVary: true });
+  if (visited) return visited;
+  return (await caches.open(SHELL)).match(request, { ignoreVary: true });
 }
 
 async function page(request, event) {
