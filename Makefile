@@ -57,10 +57,11 @@ browser:
 test: install-dev browser
 	LIMBER_ENV=test $(BIN)/pytest -q
 
-bench: install-dev
+bench: install-dev browser
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/http.py
+	$(BIN)/python bench/pwa.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance .pytest_cache

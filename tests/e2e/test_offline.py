@@ -121,6 +121,7 @@ def test_a_saved_routine_plays_offline_with_its_video_and_its_log_syncs_once(app
     play_to_the_end_offline(page, live_server, routine_id)
     queued = outbox(page)
     assert len(queued) == 1 and "note" not in queued[0]  # free-text notes never go to the phone's storage
+    assert page.evaluate("localStorage.getItem('limber.sessions')") == "1"  # the install offer may show now
     assert logs_for("basement@example.com") == []
 
     context.set_offline(False)
@@ -238,3 +239,32 @@ def test_a_deploy_with_new_static_files_replaces_the_worker_and_its_caches(page,
     assert len(new) == 1 and new != old
     version = page.evaluate("LimberSW.ask({type: 'version'})")
     assert new == [f"limber-shell-{version}"]
+
+
+FIRE_INSTALL_PROMPT = """() => {
+  const event = new Event('beforeinstallprompt', { cancelable: true });
+  event.prompt = () => { window.promptShown = true; };
+  event.userChoice = Promise.resolve({ outcome: 'accepted' });
+  window.dispatchEvent(event);
+}"""
+
+
+def test_the_install_offer_waits_for_a_finished_session_and_is_remembered(live_server, page):
+    # Chromium fires beforeinstallprompt on its own engagement rules; the test fires it directly.
+    page.goto(live_server + "/login")
+    page.evaluate(FIRE_INSTALL_PROMPT)
+    expect(page.locator("#install-banner")).to_have_count(0)  # never on a first visit
+    page.evaluate("localStorage.setItem('limber.sessions', '1')")  # the player counts finished sessions
+    page.reload()
+    page.evaluate(FIRE_INSTALL_PROMPT)
+    expect(page.get_by_text("Put Limber on your home screen")).to_be_visible()
+    page.get_by_role("button", name="Not now").click()
+    page.reload()
+    page.evaluate(FIRE_INSTALL_PROMPT)
+    expect(page.locator("#install-banner")).to_have_count(0)
+    page.evaluate("localStorage.removeItem('limber.install')")
+    page.reload()
+    page.evaluate(FIRE_INSTALL_PROMPT)
+    page.get_by_role("button", name="Install").click()
+    assert page.evaluate("window.promptShown") is True
+    assert page.evaluate("localStorage.getItem('limber.install')") == "installed"
