@@ -80,7 +80,7 @@
     const badge = document.getElementById("sync-badge");
     if (!badge) return;
     badge.hidden = !count;
-    badge.textContent = `${count} to sync`;
+    badge.textContent = `${count} session${count === 1 ? "" : "s"} waiting to sync`;
     badge.title = `${count} session${count === 1 ? "" : "s"} saved on this phone, waiting to sync`;
   }
 

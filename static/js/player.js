@@ -105,6 +105,7 @@ function renderMedia(step) {
   if (!media || (media.kind === "youtube" && !navigator.onLine)) {
     box.replaceChildren();
     box.hidden = true;
+    $("stage").classList.remove("has-media");
     if (media) { note.textContent = "The video needs a connection — follow the steps below."; note.hidden = false; }
     return;
   }
@@ -124,6 +125,7 @@ function renderMedia(step) {
   }
   box.replaceChildren(node);
   box.hidden = false;
+  $("stage").classList.add("has-media");
   if (node.play) node.play().catch(() => {});
 }
 window.addEventListener("online", () => render());
@@ -333,8 +335,6 @@ function done(panel) {
   $("feedback-panel").hidden = true;
   $(panel).hidden = false;
   try { localStorage.setItem("limber.sessions", String(Number(localStorage.getItem("limber.sessions") || 0) + 1)); } catch { /* private mode */ }
-  const badge = document.getElementById("sync-badge");
-  if (badge) LimberOutbox?.pending().then((items) => { badge.hidden = !items.length; badge.textContent = `${items.length} to sync`; });
 }
 
 function stopForSafety() {

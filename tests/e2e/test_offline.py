@@ -78,6 +78,13 @@ def play_to_the_end_offline(page, live_server, routine_id):
         return v && v.readyState >= 2 && !v.paused && v.currentTime > 0.2; }""", timeout=15000)
     page.evaluate("""() => new Promise((resolve) => { const v = document.querySelector('#stage-media video');
         v.addEventListener('seeked', resolve, { once: true }); v.currentTime = 1.5; })""")
+    ranged = page.evaluate("""async () => { const src = document.querySelector('#stage-media video').src;
+        const whole = await (await fetch(src)).blob();
+        const part = await fetch(src, { headers: { Range: 'bytes=100-199' } });
+        return { status: part.status, range: part.headers.get('Content-Range'), size: (await part.blob()).size,
+                 total: whole.size }; }""")
+    assert ranged == {"status": 206, "range": f"bytes 100-199/{ranged['total']}", "size": 100,
+                      "total": ranged["total"]}
     page.goto(f"{live_server}/routines/{routine_id}/play?speed=100")  # the same saved page, a faster clock
     page.get_by_role("button", name="Start").click()
     expect(page.get_by_role("heading", name="Nice work!")).to_be_visible(timeout=30000)
@@ -123,10 +130,13 @@ def test_a_saved_routine_plays_offline_with_its_video_and_its_log_syncs_once(app
     assert len(queued) == 1 and "note" not in queued[0]  # free-text notes never go to the phone's storage
     assert page.evaluate("localStorage.getItem('limber.sessions')") == "1"  # the install offer may show now
     assert logs_for("basement@example.com") == []
+    page.goto(live_server + "/")
+    expect(page.get_by_text("1 session waiting to sync")).to_be_visible()
 
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     eventually(page, "LimberOutbox.all().then((items) => items.length === 0)")
+    expect(page.get_by_text("1 session waiting to sync")).to_be_hidden()
     logs = logs_for("basement@example.com")
     assert len(logs) == 1 and logs[0].rating == "too_easy" and logs[0].routine_id == routine_id
     assert logs[0].client_id == queued[0]["client_id"]
