@@ -18,6 +18,7 @@ catalog_cli = AppGroup("catalog", help="The exercise catalog.")
 routine_cli = AppGroup("routine", help="Routines from the deterministic engine.")
 media_cli = AppGroup("media", help="Exercise videos and images.")
 user_cli = AppGroup("user", help="Accounts.")
+pwa_cli = AppGroup("pwa", help="The installable app's assets.")
 
 
 def runner():
@@ -155,6 +156,20 @@ def user_create_admin(email, password):
     click.echo(f"admin {account.email} created")
 
 
+@pwa_cli.command("icons")
+def pwa_icons():
+    """Draw the PNG icons from static/icons/*.svg with headless Chromium (needs requirements-dev.txt)."""
+    from flask import current_app
+
+    from .pwa.icons import draw
+
+    try:
+        names = draw(str(ROOT / current_app.static_folder / "icons"))
+    except ImportError as exc:
+        raise click.ClickException("Install requirements-dev.txt first (Playwright draws the icons).") from exc
+    click.echo(f"drew {', '.join(names)}")
+
+
 def init_app(app):
-    for group in (db_cli, catalog_cli, routine_cli, media_cli, user_cli):
+    for group in (db_cli, catalog_cli, routine_cli, media_cli, user_cli, pwa_cli):
         app.cli.add_command(group)
