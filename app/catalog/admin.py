@@ -4,6 +4,7 @@ from functools import wraps
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from playhouse.flask_utils import get_object_or_404
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -69,10 +70,7 @@ def media_add():
 
 
 def _row_or_404(media_id):
-    row = ExerciseMedia.get_or_none(ExerciseMedia.id == media_id)
-    if row is None:
-        abort(404)
-    return row
+    return get_object_or_404(ExerciseMedia, ExerciseMedia.id == media_id)
 
 
 @bp.post("/media/<id:media_id>/retry")
