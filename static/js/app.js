@@ -109,8 +109,15 @@
   // --- routines opened here are kept for offline (the last five) ---------------------------------
   function autoSave() {
     document.querySelectorAll("[data-offline-auto]").forEach((el) => {
-      ask({ type: "save", id: el.dataset.offlineAuto, auto: true }).catch(() => {});
+      ask({ type: "save", id: el.dataset.offlineAuto, auto: true }).then(keepStorage, () => {});
     });
+  }
+
+  // Once something is saved, ask the browser not to evict it under storage pressure (asked once).
+  function keepStorage() {
+    if (!navigator.storage?.persist || store.get("persist-asked")) return;
+    store.set("persist-asked", "1");
+    navigator.storage.persist().catch(() => {});
   }
   document.addEventListener("htmx:afterSettle", (event) => {
     if (event.target !== document.body) return; // a boosted page, not a fragment
@@ -129,10 +136,7 @@
       const entry = await ask({ type: "save", id: button.dataset.saveOffline, auto: false });
       if (status) status.textContent = `Saved for offline · ${formatBytes(entry.bytes)}`;
       button.textContent = "Saved ✓";
-      if (navigator.storage?.persist && !store.get("persist-asked")) {
-        store.set("persist-asked", "1");
-        navigator.storage.persist().catch(() => {});
-      }
+      keepStorage();
     } catch (error) {
       if (status) status.textContent = error.message;
       button.disabled = false;

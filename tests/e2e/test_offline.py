@@ -278,3 +278,20 @@ def test_the_install_offer_waits_for_a_finished_session_and_is_remembered(live_s
     page.get_by_role("button", name="Install").click()
     assert page.evaluate("window.promptShown") is True
     assert page.evaluate("localStorage.getItem('limber.install')") == "installed"
+
+
+def test_a_youtube_video_gives_way_to_the_instructions_offline(app, live_server, page, context, no_media):
+    sign_up_and_skip_to_dashboard(live_server, page, "tube@example.com")
+    page.get_by_role("button", name=re.compile("Warm-up for")).click()
+    page.wait_for_url(re.compile(r"/routines/\d+$"))
+    routine_id = int(page.url.rsplit("/", 1)[1])
+    with app.app_context(), db.connection_context():
+        first = Routine.get_by_id(routine_id).data["steps"][0]["exercise_id"]
+        media.add(first, "https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    page.goto(f"{live_server}/routines/{routine_id}/play")
+    frame = page.locator("#stage-media iframe")
+    expect(frame).to_have_attribute("src", re.compile(r"^https://www\.youtube-nocookie\.com/embed/dQw4w9WgXcQ"))
+    context.set_offline(True)
+    expect(page.get_by_text("The video needs a connection — follow the steps below.")).to_be_visible()
+    expect(frame).to_have_count(0)
+    expect(page.locator("#stage-instructions li").first).to_be_visible()
