@@ -93,6 +93,8 @@ def _resolve(host, port, allow_loopback):
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise FetchError(f"can't resolve {host}: {exc.strerror}", transient=True) from exc
+    except UnicodeError as exc:
+        raise FetchError("the host name is not valid") from exc
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     for ip in addresses:  # every answer must be public, or a later lookup could pick a private one
         check_address(ip, allow_loopback)
@@ -101,7 +103,11 @@ def _resolve(host, port, allow_loopback):
 
 def check_url(url):
     """The parts of a URL we may fetch, or FetchError. Used before queueing, too."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError as exc:
+        raise FetchError("the URL is malformed") from exc
     if parts.scheme not in ("http", "https"):
         raise FetchError("only http and https URLs can be fetched")
     if not parts.hostname:
@@ -147,7 +153,10 @@ def download(url, dest_dir, limits=Limits()):
             response.release_conn()
             if not location:
                 raise FetchError(f"redirect ({response.status}) without a Location")
-            url = urljoin(url, location)
+            try:
+                url = urljoin(url, location)
+            except ValueError as exc:
+                raise FetchError("the URL is malformed (in a redirect)") from exc
             continue
         break
     else:

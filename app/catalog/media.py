@@ -4,6 +4,7 @@ The ExerciseMedia row is the job (DESIGN.md §6). The task claims it with one UP
 second run of the same task, or a run racing another worker, does nothing.
 """
 import datetime as dt
+import logging
 import os
 import re
 from pathlib import Path
@@ -14,6 +15,8 @@ from flask import url_for
 from ..db import connected, db
 from ..models import Exercise, ExerciseMedia, utcnow
 from . import fetch
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 STALE_AFTER = dt.timedelta(minutes=10)  # a download this old without news: its worker died
@@ -50,6 +53,10 @@ def add(exercise_id, url):
         raise MediaError("Give the URL of a video, an image or a YouTube video (up to 2000 characters).")
     if not Exercise.select().where(Exercise.id == exercise_id).exists():
         raise MediaError(f"There is no exercise {exercise_id!r}.")
+    try:
+        urlsplit(url).port  # a malformed address or port raises here, before anything is stored
+    except ValueError as exc:
+        raise MediaError("That isn't a valid URL.") from exc
     video = youtube_id(url)
     if video:
         media = ExerciseMedia.create(exercise=exercise_id, source_url=url, youtube_id=video, status="ready")
@@ -95,6 +102,9 @@ def run(media_id, media_dir, limits):
         got = fetch.download(media.source_url, media_dir, limits)
     except fetch.FetchError as exc:
         return _failed(media, exc)
+    except Exception as exc:  # a bug or an odd server must not leave the job "downloading" for ever
+        logger.exception("media %s: unexpected error", media_id)
+        return _failed(media, fetch.FetchError(f"unexpected error: {type(exc).__name__}", transient=True))
     target = Path(media_dir) / f"{got.sha256}.{got.extension}"
     os.replace(got.path, target)  # content-addressed: the same file twice is one file
     with connected():

@@ -86,6 +86,9 @@ class MediaHost:
     def route_redirect_metadata(self, req):
         req.reply(302, "text/plain", b"", [("Location", "http://169.254.169.254/latest/meta-data/")])
 
+    def route_redirect_broken(self, req):
+        req.reply(302, "text/plain", b"", [("Location", "http://[::1/clip.webm")])
+
     def route_redirect_ok(self, req):
         req.reply(302, "text/plain", b"", [("Location", "/clip.webm")])
 

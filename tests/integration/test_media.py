@@ -64,6 +64,7 @@ def test_running_the_task_twice_downloads_once(app, media_host):
 @pytest.mark.parametrize("path, reason", [
     ("/redirect-private", "10.0.0.7 is not a public address"),
     ("/redirect-metadata", "169.254.169.254 is not a public address"),
+    ("/redirect-broken", "the URL is malformed"),
     ("/huge.mp4", "too large"),
     ("/huge-chunked.mp4", "too large"),
     ("/page.html", "content type text/html is not a video or image"),
@@ -88,7 +89,8 @@ def test_loopback_is_refused_unless_the_setting_allows_it(app, media_host, monke
 
 def test_only_http_urls_are_accepted(app):
     with app.app_context(), db.connection_context():
-        for url in ("file:///etc/passwd", "ftp://example.com/a.mp4", "gopher://x/", "http://user:pw@example.com/a.mp4"):
+        for url in ("file:///etc/passwd", "ftp://example.com/a.mp4", "gopher://x/", "http://user:pw@example.com/a.mp4",
+                    "http://[::1", "https://youtube.com:99999/watch?v=dQw4w9WgXcQ", "not a url", ""):
             with pytest.raises(media.MediaError):
                 media.add(EXERCISE, url)
         with pytest.raises(media.MediaError, match="no exercise"):
