@@ -12,17 +12,14 @@ bp = Blueprint("sessions", __name__)
 @bp.post("/sessions")
 @login_required
 def create():
-    data = request.get_json(silent=True)
-    try:
-        fields = logs.clean(data, current_user.id, store.by_id())
-    except logs.LogError as exc:
+    """One log (the same checks and idempotency as a batch of one)."""
+    result = logs.store_one(request.get_json(silent=True), current_user.id, store.by_id())
+    if result["status"] == 400:
         return jsonify(error="invalid", message="Some details of this session didn't look right.",
-                       fields=exc.errors), 400
-    try:
-        log, created = logs.record(current_user.id, fields)
-    except PermissionError:
+                       fields=result["errors"]), 400
+    if result["status"] == 409:
         return jsonify(error="conflict", message="That session id is already in use."), 409
-    return jsonify(logs.as_json(log)), 201 if created else 200
+    return jsonify(result["log"]), result["status"]
 
 
 @bp.get("/sessions/sync")
