@@ -98,7 +98,7 @@ function renderMedia(step) {
   const box = $("stage-media");
   const note = $("media-note");
   const media = step && step.media;
-  const key = media ? `${media.kind}:${media.url || media.id}:${navigator.onLine}` : null;
+  const key = media ? `${media.kind}:${media.url || media.id}:${media.kind === "youtube" && navigator.onLine}` : null;
   if (key === shownMedia) return;
   shownMedia = key;
   note.hidden = true;
@@ -312,7 +312,7 @@ async function save(event) {
         return;
       }
     } else {
-      const response = await fetch("/sessions/sync", {
+      const response = await fetch(shell.dataset.logUrl, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
         body: JSON.stringify({ logs: [body] }),
