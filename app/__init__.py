@@ -39,12 +39,13 @@ def create_app(config=None):
     from .auth import views as auth
     from .catalog import admin
     from .catalog import views as catalog
+    from .plans import views as plans
     from .profile import views as profile
     from .pwa import views as pwa
     from .routines import views as routines
     from .sessions import views as sessions
 
-    for module in (auth, profile, catalog, admin, routines, sessions, pwa):
+    for module in (auth, profile, catalog, admin, routines, sessions, plans, pwa):
         app.register_blueprint(module.bp)
 
     from . import cli, errors, templating

@@ -162,11 +162,37 @@ class SessionLog(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
+class Plan(BaseModel):
+    """A weekly plan. Its content lives in immutable versions; ``version`` is the newest number."""
+
+    account = ForeignKeyField(Account, backref="plans", on_delete="CASCADE")
+    name = CharField(max_length=60)
+    active = BooleanField(default=False)
+    version = IntegerField(default=0)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class PlanVersion(BaseModel):
+    """One state of a plan, never changed once written. Restoring writes a new version."""
+
+    plan = ForeignKeyField(Plan, backref="versions", on_delete="CASCADE")
+    number = IntegerField()
+    snapshot = JSONField()
+    author = CharField(max_length=8)  # user | ai
+    description = CharField(max_length=200)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("plan", "number"), True),)
+
+
 _signed_in = Prepared(lambda token, now: (
     Account.select(Account, Profile)
     .join(LoginSession, on=(LoginSession.account == Account.id))
     .switch(Account).join(Profile, JOIN.LEFT_OUTER, on=(Profile.account == Account.id), attr="loaded_profile")
     .where((LoginSession.token == token) & (LoginSession.expires_at > now)).limit(1)))
 
-ALL_MODELS = [Account, OidcIdentity, LoginSession, Profile, Exercise, ExerciseMedia, Routine, SessionLog]
-USER_MODELS = [SessionLog, Routine, Profile, LoginSession, OidcIdentity, Account]
+ALL_MODELS = [Account, OidcIdentity, LoginSession, Profile, Exercise, ExerciseMedia, Routine, SessionLog, Plan,
+              PlanVersion]
+USER_MODELS = [Plan, SessionLog, Routine, Profile, LoginSession, OidcIdentity, Account]

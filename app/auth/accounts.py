@@ -6,7 +6,9 @@ from flask_login import login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import db
-from ..models import USER_MODELS, Account, LoginSession, OidcIdentity, Profile, Routine, SessionLog, utcnow
+from ..models import (
+    USER_MODELS, Account, LoginSession, OidcIdentity, Plan, PlanVersion, Profile, Routine, SessionLog, utcnow,
+)
 
 # Checked against when the e-mail is unknown, so a wrong e-mail costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("limber-not-a-password", method="scrypt")
@@ -108,6 +110,11 @@ def export(account):
                       "ended_early": s.ended_early, "stopped_for_safety": s.stopped_for_safety,
                       "rating": s.rating, "pain": s.pain, "pain_area": s.pain_area, "note": s.note}
                      for s in SessionLog.select().where(SessionLog.account == account).order_by(SessionLog.id)],
+        "plans": [{"name": p.name, "active": p.active, "versions": [
+                       {"number": ver.number, "author": ver.author, "description": ver.description,
+                        "created_at": ver.created_at.isoformat() + "Z", "plan": ver.snapshot}
+                       for ver in PlanVersion.select().where(PlanVersion.plan == p.id).order_by(PlanVersion.number)]}
+                  for p in Plan.select().where(Plan.account == account).order_by(Plan.id)],
     }
 
 

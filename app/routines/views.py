@@ -38,7 +38,11 @@ def dashboard():
     profile = current_profile()
     if not profile.screening_done:
         return redirect(url_for("profile.onboarding", step="screening"))
+    from ..plans.views import today_for
+
+    plan, today = today_for(current_user.id)
     return render_template("routines/dashboard.html", profile=profile, values=_usual(profile), errors={},
+                           plan=plan, today=today,
                            quick=_quick_starts(profile),
                            recent=service.latest(current_user.id), start=request.args.get("start"),
                            streak=streak(current_user.id))
@@ -81,8 +85,12 @@ def _owned_or_404(routine_id):
 @bp.get("/routines/<id:routine_id>")
 @login_required
 def show(routine_id):
+    from ..plans import model as plan_model
+    from ..plans import service as plans
+
     row = _owned_or_404(routine_id)
-    return render_template("routines/show.html", routine=row, groups=service.view_steps(row))
+    return render_template("routines/show.html", routine=row, groups=service.view_steps(row),
+                           plan=plans.active(current_user.id), day_names=plan_model.DAY_NAMES)
 
 
 @bp.post("/routines/<id:routine_id>/shuffle")

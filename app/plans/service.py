@@ -1,0 +1,102 @@
+"""A person's plans in the database: create, change (as a new version), restore, activate, today.
+
+Every change names the version it was based on. If the plan has moved on since, the change
+is refused (optimistic concurrency): nothing is ever silently overwritten.
+"""
+from ..db import db
+from ..models import Plan, PlanVersion, utcnow
+from . import model
+
+
+class Conflict(Exception):
+    """The plan changed since the person (or the AI) looked at it."""
+
+    def __init__(self, current):
+        super().__init__(f"the plan is at version {current}")
+        self.current = current
+
+
+def plans_for(account_id):
+    return list(Plan.select().where(Plan.account == account_id).order_by(Plan.active.desc(), Plan.id))
+
+
+def owned(account_id, plan_id):
+    return Plan.get_or_none((Plan.id == plan_id) & (Plan.account == account_id))
+
+
+def version(plan, number):
+    return PlanVersion.get_or_none((PlanVersion.plan == plan.id) & (PlanVersion.number == number))
+
+
+def current(plan):
+    return version(plan, plan.version)
+
+
+def history(plan):
+    return list(PlanVersion.select().where(PlanVersion.plan == plan.id).order_by(PlanVersion.number.desc()))
+
+
+def create(account_id, snapshot, author="user", description="Created the plan"):
+    snapshot = model.clean(snapshot)
+    with db.atomic():
+        first = not Plan.select().where(Plan.account == account_id).exists()
+        plan = Plan.create(account=account_id, name=snapshot["name"], active=first, version=1)
+        PlanVersion.create(plan=plan, number=1, snapshot=snapshot, author=author, description=description)
+    return plan
+
+
+def change(plan, base, snapshot, author, description):
+    """Write ``snapshot`` as the next version, if the plan is still at version ``base``."""
+    snapshot = model.clean(snapshot)
+    with db.atomic():
+        moved = (Plan.update(version=Plan.version + 1, name=snapshot["name"], updated_at=utcnow())
+                 .where((Plan.id == plan.id) & (Plan.version == base)).execute())
+        if moved != 1:
+            raise Conflict(Plan.get_by_id(plan.id).version)
+        row = PlanVersion.create(plan=plan.id, number=base + 1, snapshot=snapshot, author=author,
+                                 description=description[:200])
+    plan.version, plan.name = base + 1, snapshot["name"]
+    return row
+
+
+def edit(plan, base, operations, author="user", description=None):
+    """Apply editor operations (or a confirmed AI proposal) on top of version ``base``."""
+    if plan.version != base:
+        raise Conflict(plan.version)
+    new = model.apply(current(plan).snapshot, operations)
+    return change(plan, base, new, author, description or summary(current(plan).snapshot, new))
+
+
+def restore(plan, number, base):
+    old = version(plan, number)
+    if old is None:
+        raise LookupError(number)
+    return change(plan, base, old.snapshot, "user", f"Restored version {number}")
+
+
+def summary(old, new):
+    lines = model.diff(old, new)
+    if not lines:
+        return "No changes"
+    first = lines[0]
+    day = f"{model.DAY_NAMES[first['day']]}: " if first["day"] else ""
+    more = f" (+{len(lines) - 1} more)" if len(lines) > 1 else ""
+    return f"{first['change'].capitalize()} {day}{first['text']}{more}"
+
+
+def activate(account_id, plan):
+    with db.atomic():
+        Plan.update(active=False).where(Plan.account == account_id).execute()
+        Plan.update(active=True).where(Plan.id == plan.id).execute()
+
+
+def active(account_id):
+    return Plan.get_or_none((Plan.account == account_id) & Plan.active)
+
+
+def today(account_id, date):
+    """(plan, entries) of the active plan for this date, or (None, [])."""
+    plan = active(account_id)
+    if plan is None:
+        return None, []
+    return plan, model.entries_on(current(plan).snapshot, date)
