@@ -38,6 +38,7 @@ def create_app(config=None):
 
     from .auth import views as auth
     from .catalog import admin
+    from .coach import views as coach
     from .catalog import views as catalog
     from .plans import views as plans
     from .profile import views as profile
@@ -45,7 +46,7 @@ def create_app(config=None):
     from .routines import views as routines
     from .sessions import views as sessions
 
-    for module in (auth, profile, catalog, admin, routines, sessions, plans, pwa):
+    for module in (auth, profile, catalog, admin, routines, sessions, plans, coach, pwa):
         app.register_blueprint(module.bp)
 
     from . import cli, errors, templating

@@ -83,7 +83,8 @@ def catalog_export():
 @click.option("--tight", "tight", multiple=True, help="A tight area; repeat for several.")
 @click.option("--screening", type=click.Choice(["negative", "positive"]), default="negative")
 @click.option("--seed", type=int, default=0, show_default=True)
-def routine_generate(kind, minutes, activity, level, age, conditions, equipment, tight, screening, seed):
+@click.option("--ai", is_flag=True, help="Ask Claude (ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL) within the same rails.")
+def routine_generate(kind, minutes, activity, level, age, conditions, equipment, tight, screening, seed, ai):
     """Print one routine as JSON."""
     request = RoutineRequest(
         kind=kind, minutes=minutes, activity=activity, level=level, age=age,
@@ -96,6 +97,16 @@ def routine_generate(kind, minutes, activity, level, age, conditions, equipment,
     except RequestError as exc:
         raise click.UsageError(str(exc)) from exc
     out = routine.to_dict()
+    if ai:
+        from flask import current_app
+
+        from .coach import client, routine_ai
+
+        config = current_app.config
+        result = routine_ai.build(request, catalog,
+                                  lambda system, messages, tool: client.tool_call(config, system, messages, tool))
+        out = {**result.routine, "cues": result.cues, "rationale": result.rationale,
+               "built_by": result.built_by, "fallback_reason": result.fallback_reason}
     out.pop("activity")
     json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")

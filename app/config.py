@@ -93,6 +93,15 @@ def load(env=None, overrides=None):
         "MEDIA_MAX_MB": float(env.get("MEDIA_MAX_MB", "50")),
         "MEDIA_TIMEOUT": float(env.get("MEDIA_TIMEOUT", "120")),
         "MEDIA_ALLOW_LOOPBACK": _bool(env.get("MEDIA_ALLOW_LOOPBACK")),  # tests only: a fake host on 127.0.0.1
+        # Claude (optional): without a key everything runs on the deterministic engine.
+        "ANTHROPIC_API_KEY": env.get("ANTHROPIC_API_KEY") or None,
+        "ANTHROPIC_BASE_URL": env.get("ANTHROPIC_BASE_URL") or None,
+        "ANTHROPIC_MODEL": env.get("ANTHROPIC_MODEL") or "claude-sonnet-5-5",
+        "AI_TIMEOUT": float(env.get("AI_TIMEOUT", "20")),
+        "AI_DAILY_LIMIT": int(env.get("AI_DAILY_LIMIT", "20")),
+        "AI_BREAKER_FAILURES": int(env.get("AI_BREAKER_FAILURES", "3")),
+        "AI_BREAKER_SECONDS": float(env.get("AI_BREAKER_SECONDS", "120")),
+        "AI_CACHE_SECONDS": int(env.get("AI_CACHE_SECONDS", "600")),
         # Where the static files live; a deploy replaces them, and the service worker's caches follow.
         "STATIC_DIR": env.get("STATIC_DIR") or str(ROOT / "static"),
         # Proxies in front of the app (a PaaS router: 1). Their X-Forwarded-* headers are trusted.

@@ -78,6 +78,8 @@ class Profile(BaseModel):
     usual_minutes = IntegerField(default=8)
     tight_areas = JSONField(default=list)
     onboarded = BooleanField(default=False)
+    ai_enabled = BooleanField(default=False)  # the person chose to let Limber ask Claude (off by default)
+    coach_personality = CharField(max_length=16, default="supportive")
     updated_at = DateTimeField(default=utcnow)
 
     @property
@@ -162,6 +164,23 @@ class SessionLog(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
+class AiJob(BaseModel):
+    """A routine being built by Claude in the background: queued -> running -> done | fallback | failed."""
+
+    account = ForeignKeyField(Account, backref="ai_jobs", on_delete="CASCADE")
+    status = CharField(max_length=10, index=True, default="queued")
+    progress = CharField(max_length=80, default="Waiting for a free worker…")
+    params = JSONField()  # {"kind", "minutes", "activity", "focus"}
+    request_key = CharField(max_length=64, null=True, index=True)
+    routine = ForeignKeyField(Routine, null=True, on_delete="SET NULL")
+    reason = CharField(max_length=400, null=True)
+    called_ai = BooleanField(default=False)  # counts towards the daily limit
+    attempts = IntegerField(default=0)
+    started_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow, index=True)
+    updated_at = DateTimeField(default=utcnow)
+
+
 class Plan(BaseModel):
     """A weekly plan. Its content lives in immutable versions; ``version`` is the newest number."""
 
@@ -193,6 +212,6 @@ _signed_in = Prepared(lambda token, now: (
     .switch(Account).join(Profile, JOIN.LEFT_OUTER, on=(Profile.account == Account.id), attr="loaded_profile")
     .where((LoginSession.token == token) & (LoginSession.expires_at > now)).limit(1)))
 
-ALL_MODELS = [Account, OidcIdentity, LoginSession, Profile, Exercise, ExerciseMedia, Routine, SessionLog, Plan,
-              PlanVersion]
-USER_MODELS = [Plan, SessionLog, Routine, Profile, LoginSession, OidcIdentity, Account]
+ALL_MODELS = [Account, OidcIdentity, LoginSession, Profile, Exercise, ExerciseMedia, Routine, SessionLog, AiJob,
+              Plan, PlanVersion]
+USER_MODELS = [AiJob, Plan, SessionLog, Routine, Profile, LoginSession, OidcIdentity, Account]

@@ -73,3 +73,22 @@ def sweep_media():
     for media_id in due:
         fetch_media(media_id)
     return due
+
+
+@huey.task()
+def build_ai_routine(job_id):
+    """Build one routine with Claude (or the engine as the fallback). Safe to run twice."""
+    from .coach import jobs
+
+    return jobs.run(job_id, _app().config)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_ai_jobs():
+    """Enqueue AI jobs whose worker died or whose queue message was lost."""
+    from .coach import jobs
+
+    due = jobs.due_for_retry()
+    for job_id in due:
+        build_ai_routine(job_id)
+    return due

@@ -113,6 +113,31 @@ def media_host(media_files):
     host.stop()
 
 
+@pytest.fixture(scope="session")
+def fake_anthropic():
+    from tests.fakes.anthropic_api import FakeAnthropic
+
+    fake = FakeAnthropic().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def claude(app, fake_anthropic, monkeypatch):
+    """The app talks to the fake Anthropic API through the real SDK; a fresh breaker per test."""
+    from app.coach import client
+
+    fake_anthropic.reset()
+    for key, value in {"ANTHROPIC_API_KEY": "sk-test", "ANTHROPIC_BASE_URL": fake_anthropic.url,
+                       "AI_TIMEOUT": 5.0, "AI_BREAKER_FAILURES": 3, "AI_BREAKER_SECONDS": 60.0}.items():
+        monkeypatch.setitem(app.config, key, value)
+    client._breakers.clear()
+    client._clients.clear()
+    yield fake_anthropic
+    client._breakers.clear()
+    client._clients.clear()
+
+
 @pytest.fixture
 def no_media(app):
     """Remove every media row and file after the test."""

@@ -376,3 +376,38 @@ def swap_step(routine, index, request, catalog, seed):
         if not rules.check_routine(candidate, request, by_id):
             return candidate
     return None
+
+
+def candidates_for(request, catalog):
+    """Every exercise another chooser (the AI) may pick for this request: safe for this person and
+    suited to a phase of the kind. Returns {exercise_id: [phases]} in catalog order."""
+    validate_request(request)
+    builder = _Builder(request, catalog)
+    out = {}
+    for phase in v.KIND_PHASES[request.kind]:
+        for ex in builder.candidates(phase):
+            out.setdefault(ex.id, []).append(phase)
+    return out
+
+
+def routine_from_choice(request, catalog, choice, why):
+    """A routine from an ordered choice of (exercise_id, phase), timed by our own rules (the
+    chooser never sets seconds, sets or rest). Raises KeyError for an id outside the safe pool."""
+    validate_request(request)
+    builder = _Builder(request, catalog)
+    pool = {ex.id: ex for ex in builder.pool}
+    units = [builder.make_unit(pool[exercise_id], phase) for exercise_id, phase in choice]
+    builder.used.update(exercise_id for exercise_id, _ in choice)
+    target = request.target_seconds
+    if request.kind == "flexibility":  # the warming part has its own range (R1), as in build()
+        lo, hi = rules.flexibility_raise_range(request.minutes)
+        warm = [u for u in units if u.phase == "raise"]
+        holds = [u for u in units if u.phase != "raise"]
+        builder.adjust(warm, (lo + hi) / 2, {}, lo, hi)
+        builder.adjust(holds, target - sum(u.duration for u in warm), {})
+        kept = {id(u) for u in warm + holds}
+        units = [u for u in units if id(u) in kept]  # the chooser's order, whatever adjust dropped
+    else:
+        builder.adjust(units, target, {})
+    return Routine(kind=request.kind, minutes=request.minutes, activity=request.activity,
+                   steps=builder.steps(units), why=why, notes=builder.person_notes())

@@ -47,18 +47,33 @@ def title_for(kind, activity, minutes):
     return f"{name} · {minutes}\u00a0min"  # keep "8 min" on one line
 
 
-def create(profile, kind, minutes, activity, focus=()):
+def create(profile, kind, minutes, activity, focus=(), fallback_reason=None):
+    """A routine from the deterministic engine. ``fallback_reason``: why the AI didn't build it."""
     request = request_for(profile, kind, minutes, activity, focus=focus)
     routine = build_routine(request, store.current())
+    data = routine.to_dict()
+    if fallback_reason:
+        data["fallback_reason"] = fallback_reason
     return Routine.create(account=profile.account_id, kind=kind, activity=activity, minutes=minutes,
                           seed=request.seed, title=title_for(kind, activity, minutes),
-                          request=request.to_dict(), data=routine.to_dict())
+                          request=request.to_dict(), data=data)
+
+
+def store_built(profile, request, result):
+    """Keep a routine the AI path produced (by Claude, or by the engine as its fallback)."""
+    data = {**result.routine, "cues": result.cues, "rationale": result.rationale,
+            "fallback_reason": result.fallback_reason}
+    return Routine.create(account=profile.account_id, kind=request.kind, activity=request.activity,
+                          minutes=request.minutes, seed=request.seed,
+                          title=title_for(request.kind, request.activity, request.minutes),
+                          request=request.to_dict(), data=data, built_by=result.built_by)
 
 
 def shuffle(row):
     request = RoutineRequest.from_dict({**row.request, "seed": random.SystemRandom().randrange(1_000_000)})
     routine = build_routine(request, store.current())
     row.seed, row.request, row.data = request.seed, request.to_dict(), routine.to_dict()
+    row.built_by = "rules"  # a shuffle is the engine's own choice, whoever built the first one
     row.save()
     return row
 
@@ -70,7 +85,11 @@ def swap(row, index):
                         seed=random.SystemRandom().randrange(1_000_000))
     if swapped is None:
         return False
-    row.data = swapped.to_dict()
+    old_cues = dict(zip((s["exercise_id"] for s in row.data["steps"]), row.data.get("cues") or []))
+    kept = {key: row.data[key] for key in ("rationale", "fallback_reason") if key in row.data}
+    row.data = {**swapped.to_dict(), **kept}
+    if old_cues:
+        row.data["cues"] = [old_cues.get(step.exercise_id, "") for step in swapped.steps]
     row.save()
     return True
 
@@ -106,8 +125,9 @@ def view_steps(row):
         if not groups or groups[-1]["phase"] != step["phase"]:
             groups.append({"phase": step["phase"], "steps": []})
         exercise = exercises.get(step["exercise_id"])
+        cues = row.data.get("cues") or []
         groups[-1]["steps"].append({
-            **step, "index": index, "swappable": swappable,
+            **step, "index": index, "swappable": swappable, "cue": cues[index] if index < len(cues) else "",
             "name": exercise.name if exercise else step["exercise_id"],
             "exercise_url": exercise_url.replace("SLUG", step["exercise_id"]),
             "swap_url": swap_url.replace("INDEX", str(index)),

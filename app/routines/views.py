@@ -1,5 +1,7 @@
 """Dashboard, the routine form, a routine's page (shuffle, swap) and the player."""
-from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for,
+)
 from flask_login import current_user, login_required
 
 from ..catalog import media
@@ -55,7 +57,22 @@ def create():
     form = RoutineForm()
     if not form.validate_on_submit():
         return _form_page(form)
-    row = service.create(profile, form.kind.data, form.minutes.data, form.activity.data, focus=form.focus.data or ())
+    params = {"kind": form.kind.data, "minutes": form.minutes.data, "activity": form.activity.data,
+              "focus": sorted(form.focus.data or ())}
+    reason = None
+    if request.form.get("with_ai"):
+        from ..coach import jobs
+        from ..tasks import build_ai_routine
+
+        try:
+            job = jobs.start(profile, params, current_app.config)
+        except jobs.NotNow as exc:
+            reason = str(exc)
+        else:
+            build_ai_routine(job.id)
+            return redirect(url_for("coach.job", job_id=job.id), code=303)
+    row = service.create(profile, params["kind"], params["minutes"], params["activity"], focus=params["focus"],
+                         fallback_reason=reason)
     return redirect(url_for("routines.show", routine_id=row.id), code=303)
 
 

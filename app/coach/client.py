@@ -1,0 +1,107 @@
+"""Claude through the anthropic SDK, with a circuit breaker.
+
+Timeout about 20 s, one retry (the SDK's own), and after repeated failures the app stops
+calling for a while, so a person waits for a fallback in milliseconds, not seconds. The
+breaker is per process: each gunicorn worker and Huey consumer learns on its own.
+"""
+import threading
+import time
+
+import anthropic
+
+DEFAULT_MODEL = "claude-sonnet-5-5"
+
+
+class Unavailable(Exception):
+    """The AI can't be asked now (no key, breaker open, provider error). ``reason`` is for people."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Breaker:
+    def __init__(self, threshold=3, cooldown=120.0, clock=time.monotonic):
+        self.threshold, self.cooldown, self.clock = threshold, cooldown, clock
+        self.failures = 0
+        self.opened_at = None
+        self.lock = threading.Lock()
+
+    def check(self):
+        with self.lock:
+            if self.opened_at is None:
+                return
+            if self.clock() - self.opened_at < self.cooldown:
+                raise Unavailable("the AI failed several times in a row, so Limber is giving it a rest")
+            self.opened_at = None  # half-open: let one call through
+            self.failures = self.threshold - 1
+
+    def success(self):
+        with self.lock:
+            self.failures, self.opened_at = 0, None
+
+    def failure(self):
+        with self.lock:
+            self.failures += 1
+            if self.failures >= self.threshold:
+                self.opened_at = self.clock()
+
+    @property
+    def is_open(self):
+        return self.opened_at is not None and self.clock() - self.opened_at < self.cooldown
+
+
+_breakers = {}
+_clients = {}
+
+
+def breaker(config):
+    key = (config["AI_BREAKER_FAILURES"], config["AI_BREAKER_SECONDS"])
+    if key not in _breakers:
+        _breakers[key] = Breaker(*key)
+    return _breakers[key]
+
+
+def configured(config):
+    return bool(config.get("ANTHROPIC_API_KEY"))
+
+
+def _client(config):
+    key = (config["ANTHROPIC_API_KEY"], config["ANTHROPIC_BASE_URL"], config["AI_TIMEOUT"])
+    if key not in _clients:
+        _clients[key] = anthropic.Anthropic(api_key=key[0], base_url=key[1], timeout=key[2], max_retries=1)
+    return _clients[key]
+
+
+def _guarded(config, call):
+    if not configured(config):
+        raise Unavailable("no Anthropic API key is set on this server")
+    gate = breaker(config)
+    gate.check()
+    try:
+        result = call(_client(config))
+    except anthropic.APITimeoutError as exc:
+        gate.failure()
+        raise Unavailable("the AI took too long to answer") from exc
+    except anthropic.APIStatusError as exc:
+        gate.failure()
+        raise Unavailable(f"the AI service answered {exc.status_code}") from exc
+    except anthropic.APIError as exc:
+        gate.failure()
+        raise Unavailable(f"the AI service couldn't be reached ({type(exc).__name__})") from exc
+    gate.success()
+    return result
+
+
+def tool_call(config, system, messages, tool, max_tokens=2000):
+    """Ask with one forced tool; return the tool's input (a dict) as Claude sent it."""
+    def call(client):
+        return client.messages.create(model=config["ANTHROPIC_MODEL"], max_tokens=max_tokens, system=system,
+                                      messages=messages, tools=[tool],
+                                      tool_choice={"type": "tool", "name": tool["name"]})
+    message = _guarded(config, call)
+    for block in message.content:
+        if block.type == "tool_use" and block.name == tool["name"]:
+            return block.input if isinstance(block.input, dict) else {}
+    return {}
+

@@ -1,0 +1,110 @@
+"""AI routine jobs: a database row per request, run by a Huey task, swept if a worker dies.
+
+The task is safe to run twice: it claims the row with one UPDATE first.
+"""
+import datetime as dt
+
+from ..catalog import store
+from ..db import connected
+from ..models import AiJob, Profile, Routine, utcnow
+from ..routines import service as routines
+from ..routines.engine import candidates_for
+from . import client, routine_ai
+
+STALE_AFTER = dt.timedelta(minutes=2)  # a job this old without news lost its worker
+PROGRESS = {"queued": "Waiting for a free worker…", "choosing": "Choosing exercises…",
+            "checking": "Checking it against Limber's safety rules…"}
+
+
+class NotNow(Exception):
+    """The AI can't be used for this request; the message says why, for the person."""
+
+
+def used_today(account_id, now=None):
+    now = now or utcnow()
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return AiJob.select().where((AiJob.account == account_id) & AiJob.called_ai & (AiJob.created_at >= start)).count()
+
+
+def start(profile, params, config):
+    """Create the job row (the caller enqueues the task), or raise NotNow."""
+    if not client.configured(config):
+        raise NotNow("The AI isn't set up on this server, so Limber's rules built this routine.")
+    if not profile.ai_enabled:
+        raise NotNow("The AI coach is switched off in your settings, so Limber's rules built this routine.")
+    limit = config["AI_DAILY_LIMIT"]
+    if used_today(profile.account_id) >= limit:
+        raise NotNow(f"You've used today's {limit} AI builds, so Limber's rules built this one. "
+                     "The AI is back tomorrow.")
+    return AiJob.create(account=profile.account_id, params=params)
+
+
+def _claim(job_id, now):
+    due = (AiJob.status == "queued") | ((AiJob.status == "running") & (AiJob.started_at < now - STALE_AFTER))
+    return AiJob.update(status="running", started_at=now, updated_at=now, attempts=AiJob.attempts + 1,
+                        progress=PROGRESS["choosing"]).where((AiJob.id == job_id) & due).execute() == 1
+
+
+def _progress(job_id, text):
+    AiJob.update(progress=text, updated_at=utcnow()).where(AiJob.id == job_id).execute()
+
+
+def run(job_id, config, ask=None):
+    """The task's body: build the routine (AI or fallback) and finish the job. None if nothing to do."""
+    with connected():
+        if not _claim(job_id, utcnow()):
+            return None
+        job = AiJob.get_by_id(job_id)
+        profile = Profile.get(Profile.account == job.account_id)
+        p = job.params
+        request = routines.request_for(profile, p["kind"], p["minutes"], p["activity"], focus=p.get("focus") or ())
+        catalog = store.current()
+        candidates = candidates_for(request, catalog)
+        key = routine_ai.request_key(routine_ai.payload(request, candidates, store.by_id()))
+        reused = _recent_answer(job, key, config)
+        if reused is not None:
+            return _finish(job, reused, "done", None, key, called=False)
+    ask = ask or (lambda system, messages, tool: client.tool_call(config, system, messages, tool))
+
+    def asking(system, messages, tool):
+        with connected():
+            _progress(job_id, PROGRESS["choosing"])
+        answer = ask(system, messages, tool)
+        with connected():
+            _progress(job_id, PROGRESS["checking"])
+        return answer
+
+    result = routine_ai.build(request, catalog, asking)
+    with connected():
+        routine = routines.store_built(profile, request, result)
+        status = "done" if result.built_by == "ai" else "fallback"
+        return _finish(job, routine, status, result.fallback_reason, key, called=result.asked > 0)
+
+
+def _recent_answer(job, key, config):
+    """The routine Claude made for the very same request a moment ago, if any (no second call)."""
+    since = utcnow() - dt.timedelta(seconds=config["AI_CACHE_SECONDS"])
+    earlier = (AiJob.select().where((AiJob.account == job.account_id) & (AiJob.request_key == key)
+                                    & (AiJob.status == "done") & AiJob.routine.is_null(False)
+                                    & (AiJob.created_at >= since) & (AiJob.id != job.id))
+               .order_by(AiJob.id.desc()).first())
+    return Routine.get_or_none(Routine.id == earlier.routine_id) if earlier else None
+
+
+def _finish(job, routine, status, reason, key, called):
+    AiJob.update(status=status, routine=routine.id, reason=reason, request_key=key, called_ai=called,
+                 progress="Ready", updated_at=utcnow()).where(AiJob.id == job.id).execute()
+    return status
+
+
+def due_for_retry(now=None):
+    now = now or utcnow()
+    query = AiJob.select(AiJob.id).where(
+        ((AiJob.status == "queued") & (AiJob.created_at < now - STALE_AFTER))
+        | ((AiJob.status == "running") & (AiJob.started_at < now - STALE_AFTER)))
+    with connected():
+        return [row.id for row in query]
+
+
+def owned(account_id, job_id):
+    return AiJob.get_or_none((AiJob.id == job_id) & (AiJob.account == account_id))

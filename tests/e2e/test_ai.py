@@ -1,0 +1,49 @@
+"""Build a routine with AI on a phone: a real Huey consumer runs the job, the fake Claude answers
+after a delay, and the progress fragment turns into the routine."""
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from app.tasks import huey
+from tests.e2e.test_journey import sign_up_and_skip_to_dashboard
+from tests.integration.test_ai_routines import valid
+
+
+@pytest.fixture
+def worker(app, claude):
+    """Queue tasks for real (not eagerly) and run a real consumer process on the same database."""
+    env = {**os.environ, "DATABASE_URL": app.config["DATABASE_URL"], "ANTHROPIC_API_KEY": "sk-test",
+           "ANTHROPIC_BASE_URL": claude.url, "HUEY_FILE": app.config["HUEY_FILE"]}
+    env.pop("HUEY_IMMEDIATE", None)
+    consumer = subprocess.Popen([str(Path(sys.executable).with_name("huey_consumer")), "wsgi.huey", "-w", "1",
+                                 "-k", "thread", "-q"], env=env, cwd=Path(__file__).parents[2],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    huey.immediate = False
+    yield consumer
+    huey.immediate = True
+    os.killpg(consumer.pid, signal.SIGTERM)
+    consumer.wait(timeout=10)
+
+
+def test_build_with_ai_shows_progress_then_the_routine(live_server, page, claude, worker):
+    claude.script = [valid(claude, cue="Breathe out as you reach", delay=2.0)]
+    sign_up_and_skip_to_dashboard(live_server, page, "ai@example.com")
+    page.goto(live_server + "/settings")
+    page.get_by_label("Let Limber ask Claude to build routines for me").check()
+    page.locator("#ai").get_by_role("button", name="Save").click()
+    expect(page.get_by_text("AI coach switched on.")).to_be_visible()
+    page.goto(live_server + "/routines/new")
+    page.get_by_role("button", name="Build it with AI").click()
+    expect(page.get_by_role("heading", name="Building your routine with AI")).to_be_visible()
+    expect(page.get_by_text("Choosing exercises…")).to_be_visible(timeout=15000)
+    page.wait_for_url(re.compile(r"/routines/\d+$"), timeout=20000)
+    expect(page.get_by_text("Built by Claude")).to_be_visible()
+    expect(page.get_by_text("“Breathe out as you reach”").first).to_be_visible()
+    assert len(claude.requests) == 1
