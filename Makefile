@@ -62,6 +62,7 @@ bench: install-dev browser
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/http.py
 	$(BIN)/python bench/pwa.py
+	$(BIN)/python bench/ai.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance .pytest_cache

@@ -181,6 +181,21 @@ class AiJob(BaseModel):
     updated_at = DateTimeField(default=utcnow)
 
 
+class ChatMessage(BaseModel):
+    """One line of the coach conversation. ``role``: user | assistant | safety (Limber's fixed answer).
+
+    An assistant message may carry a proposal: plan operations the person can apply or dismiss.
+    """
+
+    account = ForeignKeyField(Account, backref="chat_messages", on_delete="CASCADE")
+    role = CharField(max_length=10)
+    content = TextField(default="")
+    state = CharField(max_length=10, default="done")  # pending | streaming | done | error
+    proposal = JSONField(null=True)  # {"plan_id", "base", "operations", "description", "diff"}
+    proposal_status = CharField(max_length=10, null=True)  # pending | applied | dismissed | stale
+    created_at = DateTimeField(default=utcnow, index=True)
+
+
 class Plan(BaseModel):
     """A weekly plan. Its content lives in immutable versions; ``version`` is the newest number."""
 
@@ -213,5 +228,5 @@ _signed_in = Prepared(lambda token, now: (
     .where((LoginSession.token == token) & (LoginSession.expires_at > now)).limit(1)))
 
 ALL_MODELS = [Account, OidcIdentity, LoginSession, Profile, Exercise, ExerciseMedia, Routine, SessionLog, AiJob,
-              Plan, PlanVersion]
-USER_MODELS = [AiJob, Plan, SessionLog, Routine, Profile, LoginSession, OidcIdentity, Account]
+              ChatMessage, Plan, PlanVersion]
+USER_MODELS = [ChatMessage, AiJob, Plan, SessionLog, Routine, Profile, LoginSession, OidcIdentity, Account]

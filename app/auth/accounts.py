@@ -7,7 +7,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import db
 from ..models import (
-    USER_MODELS, Account, LoginSession, OidcIdentity, Plan, PlanVersion, Profile, Routine, SessionLog, utcnow,
+    USER_MODELS, Account, ChatMessage, LoginSession, OidcIdentity, Plan, PlanVersion, Profile, Routine, SessionLog,
+    utcnow,
 )
 
 # Checked against when the e-mail is unknown, so a wrong e-mail costs as long as a wrong password.
@@ -115,6 +116,9 @@ def export(account):
                         "created_at": ver.created_at.isoformat() + "Z", "plan": ver.snapshot}
                        for ver in PlanVersion.select().where(PlanVersion.plan == p.id).order_by(PlanVersion.number)]}
                   for p in Plan.select().where(Plan.account == account).order_by(Plan.id)],
+        "coach": [{"role": m.role, "content": m.content, "created_at": m.created_at.isoformat() + "Z",
+                   "proposal": m.proposal, "proposal_status": m.proposal_status}
+                  for m in ChatMessage.select().where(ChatMessage.account == account).order_by(ChatMessage.id)],
     }
 
 

@@ -1,10 +1,17 @@
 """The AI pages: a routine job's progress, and the person's AI settings."""
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+import json
+
+from flask import (
+    Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request,
+    stream_with_context, url_for,
+)
 from flask_login import current_user, login_required
 
-from ..models import Profile, utcnow
+from ..models import ChatMessage, Profile, utcnow
+from ..plans import model as plans_model
+from ..plans import service as plans
 from ..profile.views import current_profile
-from . import client, jobs
+from . import chat, client, jobs, safety
 
 bp = Blueprint("coach", __name__)
 PERSONALITIES = {"supportive": "Supportive", "tough_love": "Tough love", "calm": "Calm"}
@@ -52,3 +59,115 @@ def ai_state(profile=None):
     profile = profile or (current_profile() if current_user.is_authenticated else None)
     return {"configured": client.configured(config), "enabled": bool(profile and profile.ai_enabled),
             "limit": config["AI_DAILY_LIMIT"], "breaker_open": client.breaker(config).is_open}
+
+
+# -- the coach conversation ----------------------------------------------------------------------
+
+def _availability(profile):
+    """None if the AI may answer now, else the reason (for people)."""
+    config = current_app.config
+    if not client.configured(config):
+        return "The AI coach isn't set up on this server, so it can't answer questions yet."
+    if not profile.ai_enabled:
+        return "The AI coach is switched off in your settings. Switch it on under Account to chat."
+    if chat.used_today(profile.account_id) >= config["AI_DAILY_LIMIT"]:
+        return f"You've had today's {config['AI_DAILY_LIMIT']} coach answers. The coach is back tomorrow."
+    return None
+
+
+def render_proposal(message):
+    return render_template("coach/_proposal.html", message=message)
+
+
+@bp.get("/coach")
+@login_required
+def conversation():
+    profile = current_profile()
+    return render_template("coach/index.html", messages=chat.conversation(current_user.id),
+                           unavailable=_availability(profile), render_proposal=render_proposal)
+
+
+@bp.post("/coach/messages")
+@login_required
+def send():
+    profile = current_profile()
+    text = (request.form.get("message") or "").strip()
+    if not 1 <= len(text) <= chat.MESSAGE_MAX:
+        response = make_response(render_template("coach/_error.html",
+                                                 error=f"Write 1 to {chat.MESSAGE_MAX} characters."), 422)
+        response.headers["HX-Retarget"] = "#chat-error"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response
+    mine = ChatMessage.create(account=current_user.id, role="user", content=text)
+    if safety.screen(text):
+        reply = ChatMessage.create(account=current_user.id, role="safety", content=safety.SAFETY_ANSWER)
+    elif (reason := _availability(profile)) is not None:
+        reply = ChatMessage.create(account=current_user.id, role="notice", content=reason)
+    else:
+        reply = ChatMessage.create(account=current_user.id, role="assistant", state="pending")
+    if not request.htmx:
+        return redirect(url_for(".conversation"), code=303)
+    return render_template("coach/_messages.html", messages=[mine, reply], render_proposal=render_proposal)
+
+
+@bp.get("/coach/messages/<id:message_id>/stream")
+@login_required
+def stream(message_id):
+    """The assistant's reply as Server-Sent Events: token, proposal, done | failure."""
+    message = chat.owned(current_user.id, message_id)
+    if message is None or message.role != "assistant":
+        abort(404)
+    started = ChatMessage.update(state="streaming").where(
+        (ChatMessage.id == message.id) & (ChatMessage.state == "pending")).execute()
+    if not started:
+        abort(409)  # already answered (or being answered): EventSource stops on a non-200
+    profile = current_profile()
+    config = current_app.config  # a plain dict: safe to use after the request context has gone
+
+    def events():
+        for name, data in chat.stream_reply(message, profile, config, render_proposal):
+            yield f"event: {name}\ndata: {json.dumps(data)}\n\n"
+
+    response = Response(stream_with_context(events()), mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
+
+
+def _proposal_or_404(message_id):
+    message = chat.owned(current_user.id, message_id)
+    if message is None or not message.proposal:
+        abort(404)
+    return message
+
+
+@bp.post("/coach/proposals/<id:message_id>/apply")
+@login_required
+def apply(message_id):
+    message = _proposal_or_404(message_id)
+    if message.proposal_status == "pending":
+        try:
+            chat.apply_proposal(message, current_user.id)
+            message.proposal_status = "applied"
+        except (plans.Conflict, plans_model.PlanError):
+            ChatMessage.update(proposal_status="stale").where(ChatMessage.id == message.id).execute()
+            message.proposal_status = "stale"
+    return render_proposal(message)
+
+
+@bp.post("/coach/proposals/<id:message_id>/dismiss")
+@login_required
+def dismiss(message_id):
+    message = _proposal_or_404(message_id)
+    if message.proposal_status == "pending":
+        ChatMessage.update(proposal_status="dismissed").where(ChatMessage.id == message.id).execute()
+        message.proposal_status = "dismissed"
+    return render_proposal(message)
+
+
+@bp.post("/coach/clear")
+@login_required
+def clear():
+    ChatMessage.delete().where(ChatMessage.account == current_user.id).execute()
+    flash("Conversation deleted.", "success")
+    return redirect(url_for(".conversation"), code=303)

@@ -10,7 +10,7 @@ from ..templating import static_url
 bp = Blueprint("pwa", __name__)
 
 # The app shell: what every page needs, precached at install so the player runs with no signal.
-SHELL_FILES = ("css/app.css", "vendor/htmx.min.js", "js/app.js", "js/outbox.js", "js/player.js", "js/saved.js",
+SHELL_FILES = ("css/app.css", "vendor/htmx.min.js", "js/app.js", "js/outbox.js", "js/player.js", "js/saved.js", "js/coach.js",
                "icons/icon.svg", "icons/icon-192.png")
 THEME = "#0f766e"
 BACKGROUND = "#f8fafc"

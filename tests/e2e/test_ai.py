@@ -47,3 +47,35 @@ def test_build_with_ai_shows_progress_then_the_routine(live_server, page, claude
     expect(page.get_by_text("Built by Claude")).to_be_visible()
     expect(page.get_by_text("“Breathe out as you reach”").first).to_be_visible()
     assert len(claude.requests) == 1
+
+
+def test_coach_streams_a_proposal_which_is_applied_compared_and_restored(live_server, page, claude):
+    from tests.integration.test_coach import ADD_SUNDAY
+
+    sign_up_and_skip_to_dashboard(live_server, page, "chat@example.com")
+    page.get_by_role("button", name="Make my starter plan").click()
+    page.goto(live_server + "/settings")
+    page.get_by_label("Let Limber ask Claude to build routines for me").check()
+    page.locator("#ai").get_by_role("button", name="Save").click()
+    expect(page.get_by_text("AI coach switched on.")).to_be_visible()
+
+    claude.script = [claude.streamed(["Tight ", "hips ", "love ", "a ", "weekend ", "stretch."], delay=0.15,
+                                     tool=("propose_plan_change", ADD_SUNDAY))]
+    page.goto(live_server + "/coach")
+    page.get_by_label("Your message").fill("My hips are tight. Can you add something on Sunday?")
+    page.get_by_role("button", name="Send").click()
+    bubble = page.locator(".bubble-assistant").last
+    expect(bubble).to_contain_text("Tight hips")  # the first words show while the rest still streams
+    expect(bubble).to_contain_text("Tight hips love a weekend stretch.")
+    expect(page.get_by_text("Suggested change to “My week”")).to_be_visible()
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_text("Applied as a new version.")).to_be_visible()
+
+    page.get_by_role("link", name="See the plan's versions").click()
+    expect(page.locator(".version").first).to_contain_text("Coach (AI)")
+    expect(page.locator(".version").first).to_contain_text("Add a Sunday stretch")
+    page.get_by_role("button", name="Compare").click()
+    expect(page.locator(".diff")).to_contain_text("Stretching, focus on hips · 10 min")
+    page.go_back()
+    page.get_by_role("button", name="Restore this version").click()
+    expect(page.get_by_text("Restored version 1 as version 3")).to_be_visible()

@@ -15,11 +15,20 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+class Stream:
+    """A streamed answer: Server-Sent Events exactly as the Messages API sends them."""
+
+    def __init__(self, events, delay=0.0, cut_after=None):
+        self.events, self.delay, self.cut_after = events, delay, cut_after
+        self.first_token_at = None
+
+
 class FakeAnthropic:
     def __init__(self):
         self.script = []
         self.requests = []
         self.fallback = self.error(500)
+        self.last_stream = None
         self.lock = threading.Lock()
         fake = self
 
@@ -40,9 +49,30 @@ class FakeAnthropic:
                     reply = fake.script.pop(0) if fake.script else fake.fallback
                 status, headers, payload = reply(body)
                 try:
-                    self.send(status, headers, payload)
+                    if isinstance(payload, Stream):
+                        self.send_stream(payload)
+                    else:
+                        self.send(status, headers, payload)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (its timeout): as with the real service
+
+            def send_stream(self, stream):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Cache-Control", "no-cache")
+                self.send_header("Connection", "close")
+                self.send_header("request-id", "req_fake")
+                self.end_headers()
+                for number, (name, data) in enumerate(stream.events):
+                    if stream.cut_after is not None and number >= stream.cut_after:
+                        break  # the connection drops mid-answer
+                    if name == "content_block_delta" and stream.delay:
+                        time.sleep(stream.delay)
+                    if name == "content_block_delta" and stream.first_token_at is None:
+                        stream.first_token_at = time.monotonic()
+                    self.wfile.write(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
+                    self.wfile.flush()
+                self.close_connection = True
 
             def send(self, status, headers, payload):
                 data = json.dumps(payload).encode()
@@ -86,6 +116,40 @@ class FakeAnthropic:
 
     def text(self, text):
         return self.message([{"type": "text", "text": text}])
+
+    def streamed(self, words=(), tool=None, delay=0.0, cut_after=None, wait=0.0):
+        """A streamed reply: text in pieces (``words``), then optionally one tool_use (name, input)."""
+        fake = self
+
+        def reply(request):
+            if wait:
+                time.sleep(wait)
+            events = [("message_start", {"type": "message_start", "message": {
+                "id": "msg_fake", "type": "message", "role": "assistant", "model": request.get("model", "claude"),
+                "content": [], "stop_reason": None, "stop_sequence": None,
+                "usage": {"input_tokens": 100, "output_tokens": 1}}})]
+            index = 0
+            if words:
+                events.append(("content_block_start", {"type": "content_block_start", "index": 0,
+                                                       "content_block": {"type": "text", "text": ""}}))
+                events += [("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                                    "delta": {"type": "text_delta", "text": word}}) for word in words]
+                events.append(("content_block_stop", {"type": "content_block_stop", "index": 0}))
+                index = 1
+            if tool:
+                name, tool_input = tool
+                events.append(("content_block_start", {"type": "content_block_start", "index": index, "content_block": {
+                    "type": "tool_use", "id": f"toolu_{index}", "name": name, "input": {}}}))
+                events.append(("content_block_delta", {"type": "content_block_delta", "index": index, "delta": {
+                    "type": "input_json_delta", "partial_json": json.dumps(tool_input)}}))
+                events.append(("content_block_stop", {"type": "content_block_stop", "index": index}))
+            events.append(("message_delta", {"type": "message_delta", "delta": {
+                "stop_reason": "tool_use" if tool else "end_turn", "stop_sequence": None},
+                "usage": {"output_tokens": 20}}))
+            events.append(("message_stop", {"type": "message_stop"}))
+            fake.last_stream = Stream(events, delay, cut_after)
+            return 200, {}, fake.last_stream
+        return reply
 
     @staticmethod
     def error(status, kind=None):
