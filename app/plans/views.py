@@ -11,6 +11,11 @@ from . import model, service
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
 
+@bp.app_template_global("day_name")
+def day_name(day):
+    return model.DAY_NAMES[day]
+
+
 def _plan_or_404(plan_id):
     plan = service.owned(current_user.id, plan_id)
     if plan is None:

@@ -16,6 +16,7 @@
     source.addEventListener("proposal", (event) => {
       bubble.insertAdjacentHTML("beforeend", JSON.parse(event.data));
       htmx.process(bubble);
+      bubble.scrollIntoView({ block: "end", behavior: "smooth" });
     });
     source.addEventListener("failure", (event) => {
       const note = document.createElement("p");
