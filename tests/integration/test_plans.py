@@ -27,16 +27,18 @@ def test_every_edit_is_a_version_that_can_be_compared_and_restored(client, perso
     plan_id = starter(person)
     token = person.token(f"/plans/{plan_id}")
     add = client.post(f"/plans/{plan_id}/entries", data={"csrf_token": token, "base": "1", "day": "sun",
-                                                         "kind": "flexibility", "activity": "general", "minutes": "20"})
+                                                         "kind": "flexibility", "activity": "general", "minutes": "20",
+                                                         "focus": ["hips", "hamstrings"]})
     assert add.status_code == 303
+    assert "focus on hamstrings, hips" in client.get(f"/plans/{plan_id}").get_data(as_text=True)
     remove = client.post(f"/plans/{plan_id}/entries/remove", data={"csrf_token": token, "base": "2", "day": "mon",
                                                                    "index": "0"})
     assert remove.status_code == 303
     assert Plan.get_by_id(plan_id).version == 3
     history = client.get(f"/plans/{plan_id}/history").get_data(as_text=True)
-    assert "Added Sunday: Stretching · 20 min" in history and "Removed Monday" in history
+    assert "Added Sunday: Stretching, focus on hamstrings, hips · 20 min" in history and "Removed Monday" in history
     diff = client.get(f"/plans/{plan_id}/compare?a=1&b=3").get_data(as_text=True)
-    assert "Stretching · 20 min" in diff and "Warm-up for running · 8 min" in diff
+    assert "Stretching, focus on hamstrings, hips · 20 min" in diff and "Warm-up for running · 8 min" in diff
     restored = client.post(f"/plans/{plan_id}/versions/1/restore", data={"csrf_token": token, "base": "3"})
     assert restored.status_code == 303
     plan = Plan.get_by_id(plan_id)
