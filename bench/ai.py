@@ -18,7 +18,6 @@ sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).re
 sys.path.insert(0, str(ROOT))
 
 import os  # noqa: E402
-import re  # noqa: E402
 import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
@@ -29,11 +28,11 @@ os.environ.update(LIMBER_ENV="test", LIMBER_INSTANCE=str(TMP), HUEY_IMMEDIATE="1
 for name in ("REDIS_URL", "DATABASE_URL"):
     os.environ.pop(name, None)
 
-import requests  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
+from bench import people  # noqa: E402
 from app.catalog import data, store  # noqa: E402
 from app.cli import runner  # noqa: E402
 from app.coach import client, jobs  # noqa: E402
@@ -47,16 +46,9 @@ JOBS = 20
 
 
 def sign_up(base):
-    session = requests.Session()
-    token = lambda html: re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)  # noqa: E731
-    session.post(base + "/signup", data={"email": "bench@example.com", "password": "benchmark pass",
-                                         "csrf_token": token(session.get(base + "/signup").text)})
-    csrf = token(session.get(base + "/onboarding/screening").text)
-    answers = {code: "no" for code in ("heart", "chest_pain", "dizziness", "chronic", "medication", "joint",
-                                       "supervision")}
-    session.post(base + "/onboarding/screening", data={**answers, "csrf_token": csrf})
+    session, csrf = people.sign_up(base)
     session.post(base + "/settings/ai", data={"ai_enabled": "y", "coach_personality": "calm", "csrf_token": csrf})
-    return [{"name": c.name, "value": c.value, "url": base} for c in session.cookies]
+    return people.cookies(session, base)
 
 
 def timed_job(app, account_id, ask=None, minutes=8):

@@ -29,6 +29,7 @@ import time  # noqa: E402
 import requests  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from bench import people  # noqa: E402
 from tests.fakes.media_host import MediaHost, make_media  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -61,18 +62,10 @@ def serve(env):
 
 def sign_in(base):
     """A new, onboarded person with one quick-start routine; returns (cookies, routine id)."""
-    session = requests.Session()
-    token = lambda html: re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)  # noqa: E731
-    session.post(base + "/signup", data={"email": "bench@example.com", "password": "benchmark pass",
-                                         "csrf_token": token(session.get(base + "/signup").text)})
-    csrf = token(session.get(base + "/onboarding/screening").text)
-    answers = {code: "no" for code in ("heart", "chest_pain", "dizziness", "chronic", "medication", "joint",
-                                       "supervision")}
-    session.post(base + "/onboarding/screening", data={**answers, "csrf_token": csrf})
+    session, csrf = people.sign_up(base)
     page = session.post(base + "/routines/quick", data={"kind": "warmup", "activity": "running", "minutes": "8",
                                                         "csrf_token": csrf})
-    routine_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
-    return [{"name": c.name, "value": c.value, "url": base} for c in session.cookies], routine_id
+    return people.cookies(session, base), int(page.url.rstrip("/").rsplit("/", 1)[1])
 
 
 def first_exercise(base, cookies, routine_id):

@@ -11,6 +11,7 @@ import json
 
 from .. import vocabulary as v
 from ..routines.data import MINUTES
+from ..validation import FieldErrors
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
@@ -19,12 +20,8 @@ MAX_PER_DAY = 4
 NAME_MAX = 60
 
 
-class PlanError(ValueError):
-    """A snapshot or change that doesn't hold together; ``errors`` maps a field to a message."""
-
-    def __init__(self, errors):
-        super().__init__("; ".join(f"{k}: {m}" for k, m in errors.items()))
-        self.errors = errors
+class PlanError(FieldErrors):
+    """A snapshot or change that doesn't hold together."""
 
 
 def clean_entry(raw):

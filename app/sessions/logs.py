@@ -8,16 +8,15 @@ from .. import vocabulary as v
 from ..db import db
 from ..models import Routine, SessionLog, utcnow
 from ..routines.data import RATINGS
+from ..validation import FieldErrors
 
 PAINS = ("none", "mild", "stopped")
 NOTE_MAX = 500
 BATCH_MAX = 50
 
 
-class LogError(ValueError):
-    def __init__(self, errors):
-        super().__init__("; ".join(f"{k}: {m}" for k, m in errors.items()))
-        self.errors = errors
+class LogError(FieldErrors):
+    """A session log that can't be stored as sent."""
 
 
 def _time(value):
