@@ -45,7 +45,7 @@ def serve(module, cwd, env):
             requests.get(f"http://127.0.0.1:{port}/healthz" if module == "wsgi:app" else f"http://127.0.0.1:{port}/",
                          timeout=1)
             return proc, f"http://127.0.0.1:{port}"
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # still booting
             time.sleep(0.1)
     raise SystemExit(f"{module} did not start")
 

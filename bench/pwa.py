@@ -55,7 +55,7 @@ def serve(env):
         try:
             requests.get(base + "/healthz", timeout=1)
             return proc, base
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # still booting
             time.sleep(0.1)
     raise SystemExit("Limber did not start")
 

@@ -8,8 +8,6 @@ the plan (a new version authored by ``ai``).
 """
 import json
 
-import anthropic
-
 from .. import vocabulary as v
 from ..catalog import store
 from ..models import ChatMessage, Routine, SessionLog, utcnow
@@ -173,6 +171,8 @@ def check_proposal(profile, operations, description):
 
 def stream_reply(message, profile, config, render_proposal):
     """Yield (event, data) for the SSE stream of one assistant message; saves it as it goes."""
+    import anthropic
+
     gate = client.breaker(config)
     try:
         if not client.configured(config):

@@ -7,8 +7,6 @@ breaker is per process: each gunicorn worker and Huey consumer learns on its own
 import threading
 import time
 
-import anthropic
-
 DEFAULT_MODEL = "claude-sonnet-5-5"
 
 
@@ -67,6 +65,8 @@ def configured(config):
 
 
 def _client(config):
+    import anthropic  # imported on first use: it takes about a second, and most processes never need it
+
     key = (config["ANTHROPIC_API_KEY"], config["ANTHROPIC_BASE_URL"], config["AI_TIMEOUT"])
     if key not in _clients:
         _clients[key] = anthropic.Anthropic(api_key=key[0], base_url=key[1], timeout=key[2], max_retries=1)
@@ -74,6 +74,8 @@ def _client(config):
 
 
 def _guarded(config, call):
+    import anthropic
+
     if not configured(config):
         raise Unavailable("no Anthropic API key is set on this server")
     gate = breaker(config)
