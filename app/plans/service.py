@@ -3,7 +3,7 @@
 Every change names the version it was based on. If the plan has moved on since, the change
 is refused (optimistic concurrency): nothing is ever silently overwritten.
 """
-from ..db import db
+from ..db import Prepared, db
 from ..models import Plan, PlanVersion, utcnow
 from . import model
 
@@ -90,13 +90,22 @@ def activate(account_id, plan):
         Plan.update(active=True).where(Plan.id == plan.id).execute()
 
 
+# Pages ask for these on every visit (Home, a routine): compiled once, like the sign-in query.
+_active = Prepared(lambda account_id: Plan.select().where((Plan.account == account_id) & Plan.active).limit(1))
+_active_with_current = Prepared(lambda account_id: (
+    Plan.select(Plan, PlanVersion)
+    .join(PlanVersion, on=((PlanVersion.plan == Plan.id) & (PlanVersion.number == Plan.version)), attr="current")
+    .where((Plan.account == account_id) & Plan.active).limit(1)))
+
+
 def active(account_id):
-    return Plan.get_or_none((Plan.account == account_id) & Plan.active)
+    rows = _active(account_id)
+    return rows[0] if rows else None
 
 
 def today(account_id, date):
-    """(plan, entries) of the active plan for this date, or (None, [])."""
-    plan = active(account_id)
-    if plan is None:
+    """(plan, entries) of the active plan for this date, or (None, []), in one query."""
+    rows = _active_with_current(account_id)
+    if not rows:
         return None, []
-    return plan, model.entries_on(current(plan).snapshot, date)
+    return rows[0], model.entries_on(rows[0].current.snapshot, date)
