@@ -12,7 +12,9 @@ Every request is kept in ``fake.requests`` so tests can see exactly what was sen
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.fakes.loopback import Loopback
 
 
 class Stream:
@@ -23,7 +25,7 @@ class Stream:
         self.first_token_at = None
 
 
-class FakeAnthropic:
+class FakeAnthropic(Loopback):
     def __init__(self):
         self.script = []
         self.requests = []
@@ -85,14 +87,7 @@ class FakeAnthropic:
                 self.end_headers()
                 self.wfile.write(data)
 
-        class Server(ThreadingHTTPServer):
-            daemon_threads = True
-
-            def handle_error(self, request, client_address):
-                pass
-
-        self.server = Server(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self._listen(Handler)
 
     # -- replies ---------------------------------------------------------------------------------
     @staticmethod
@@ -173,10 +168,3 @@ class FakeAnthropic:
             self.script, self.requests = [], []
             self.fallback = self.error(500)
 
-    def start(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()

@@ -4,11 +4,12 @@ It speaks plain HTTP/1.1 (the stdlib's server), so the app's real downloader tal
 exactly as it would talk to a CDN.
 """
 import subprocess
-import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+
+from tests.fakes.loopback import Loopback
 
 
 def make_media(folder):
@@ -31,7 +32,7 @@ def make_media(folder):
 TYPES = {"webm": "video/webm", "mp4": "video/mp4", "png": "image/png"}
 
 
-class MediaHost:
+class MediaHost(Loopback):
     def __init__(self, files, oversize=2 * 1024 * 1024):
         self.files = files
         self.oversize = oversize
@@ -61,14 +62,7 @@ class MediaHost:
                 self.end_headers()
                 self.wfile.write(body)
 
-        class Server(ThreadingHTTPServer):
-            daemon_threads = True
-
-            def handle_error(self, request, client_address):
-                pass  # a client that hangs up on a huge or slow file is the point of those routes
-
-        self.server = Server(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self._listen(Handler)
 
     # -- the routes: /clip.webm → route_clip_webm ------------------------------------------
     def _file(self, name):
@@ -133,10 +127,3 @@ class MediaHost:
             return req.reply(503, "text/plain", b"try later")
         return self._file("clip.webm")(req)
 
-    def start(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
