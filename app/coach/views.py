@@ -58,7 +58,7 @@ def ai_state(profile=None):
     config = current_app.config
     profile = profile or (current_profile() if current_user.is_authenticated else None)
     return {"configured": client.configured(config), "enabled": bool(profile and profile.ai_enabled),
-            "limit": config["AI_DAILY_LIMIT"], "breaker_open": client.breaker(config).is_open}
+            "limit": config["AI_DAILY_LIMIT"]}
 
 
 # -- the coach conversation ----------------------------------------------------------------------

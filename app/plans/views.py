@@ -146,7 +146,7 @@ def compare(plan_id):
     if old is None or new is None:
         abort(404)
     return render_template("plans/compare.html", plan=plan, old=old, new=new,
-                           lines=model.diff(old.snapshot, new.snapshot), day_names=model.DAY_NAMES)
+                           lines=model.diff(old.snapshot, new.snapshot))
 
 
 @bp.post("/<id:plan_id>/versions/<int(max=1000000):number>/restore")

@@ -102,12 +102,11 @@ def _owned_or_404(routine_id):
 @bp.get("/routines/<id:routine_id>")
 @login_required
 def show(routine_id):
-    from ..plans import model as plan_model
     from ..plans import service as plans
 
     row = _owned_or_404(routine_id)
     return render_template("routines/show.html", routine=row, groups=service.view_steps(row),
-                           plan=plans.active(current_user.id), day_names=plan_model.DAY_NAMES)
+                           plan=plans.active(current_user.id))
 
 
 @bp.post("/routines/<id:routine_id>/shuffle")
