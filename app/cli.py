@@ -49,7 +49,8 @@ def db_status():
 
 
 @catalog_cli.command("load")
-@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False), default=str(data.DATA_FILE))
+@click.option("--file", "path", type=click.Path(exists=True), default=str(data.DATA_DIR),
+              help="A TOML file, or a folder of them (default: the shipped catalog).")
 def catalog_load(path):
     """Load the data file into the database (safe to run again)."""
     try:

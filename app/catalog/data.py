@@ -5,8 +5,9 @@ from pathlib import Path
 
 from .. import vocabulary as v
 
-DATA_FILE = Path(__file__).with_name("exercises.toml")
+DATA_DIR = Path(__file__).with_name("exercises")  # one TOML file per kind of exercise
 STILL_TYPES = frozenset({"static", "breathing", "foam_roll"})
+SUPPORTS = ("chair", "wall", "counter", "fence", "post", "rail")  # what a supported one-leg exercise holds
 
 
 class CatalogError(ValueError):
@@ -32,6 +33,16 @@ class Exercise:
     activities: tuple
     instructions: tuple
     mistake: str
+    intensity: int = 2
+    space: str = "none"
+    stance: str = "standing"
+    stretch: bool = False  # a true muscle-tendon stretch: only these get R1's hold times
+    pattern: str | None = None  # the movement a potentiation drill rehearses (N5)
+    supported: bool = False  # a one-leg exercise done holding a chair or wall
+    rest: int | None = None  # rest after each set, where the default for its type is wrong
+    fifa: str | None = None  # its FIFA 11+ component, for football warm-ups (R4)
+    fifa_level: int | None = None
+    former_ids: tuple = ()  # ids this exercise had before, so old logs and routines still find it
 
     @property
     def tag_set(self):
@@ -58,9 +69,66 @@ def _one(entry, key, allowed, default=None):
     return value
 
 
+def _int(entry, key, lo, hi, required=True):
+    value = entry.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+        raise CatalogError(f"{entry.get('id')}: {key} must be a whole number from {lo} to {hi} (has {value!r})")
+    return value
+
+
+def _flag(entry, key):
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise CatalogError(f"{entry.get('id')}: {key} must be true or false")
+    return value
+
+
+def _former_ids(entry):
+    values = entry.get("former_ids", [])
+    if not isinstance(values, list) or not all(isinstance(x, str) and _is_slug(x) for x in values):
+        raise CatalogError(f"{entry.get('id')}: former_ids must be a list of slugs")
+    return tuple(values)
+
+
+def _is_slug(value):
+    return bool(value) and value.replace("-", "").isalnum() and value == value.lower()
+
+
+def _check_consistency(ex):
+    """What the new fields promise must agree with the rest of the entry."""
+    def fail(reason):
+        raise CatalogError(f"{ex.id}: {reason}")
+    if ex.stance not in v.POSITION_STANCES[ex.position]:
+        fail(f"stance {ex.stance!r} does not fit position {ex.position!r}")
+    if ex.stretch and ex.type != "static":
+        fail("only a static hold can be a stretch")
+    if (ex.type == "potentiation") != (ex.pattern is not None):
+        fail("a potentiation drill names its movement pattern, and only it does")
+    if ex.supported and ex.stance != "single_leg":
+        fail("only a one-leg exercise is done holding a support")
+    if ex.stance == "single_leg" and not ex.supported and "balance_challenge" not in ex.contra_tags:
+        fail("standing on one leg without support is a balance challenge: tag it or hold a support")
+    if ex.supported and not any(word in " ".join(ex.instructions).lower() for word in SUPPORTS):
+        fail("a supported exercise says in its instructions what to hold (a chair, wall or counter)")
+    if v.BALLISTIC_TAG in ex.contra_tags and (ex.type != "dynamic" or ex.phases != ("mobilise",)):
+        fail("a ballistic movement is a dynamic item for the mobilise phase only (N14)")
+    if ex.type == "breathing" and ex.intensity != 1:
+        fail("breathing is intensity 1")
+    if "raise" in ex.phases and ex.intensity < 3:
+        fail("a raise item must lift the heart rate (intensity 3 or more)")
+    if ex.impact == "high" and ex.intensity < 4:
+        fail("a high-impact item is intensity 4 or 5")
+    if (ex.fifa is None) != (ex.fifa_level is None):
+        fail("a FIFA 11+ exercise names both its component and its level")
+    if ex.default_reps and ex.default_reps / ex.default_seconds > 2:
+        fail("more than two repetitions a second is not a pace a person can keep (N15)")
+
+
 def parse_exercise(entry):
     ident = entry.get("id")
-    if not isinstance(ident, str) or not ident or not ident.replace("-", "").isalnum():
+    if not isinstance(ident, str) or not _is_slug(ident):
         raise CatalogError(f"exercise id {ident!r} must be a slug of letters, digits and dashes")
     ex_type = _one(entry, "type", v.TYPES)
     position = _one(entry, "position", v.POSITIONS, "standing")
@@ -79,7 +147,7 @@ def parse_exercise(entry):
     phases = _words(entry, "phases", v.PHASES)
     if not phases:
         raise CatalogError(f"{ident}: needs at least one phase")
-    return Exercise(
+    exercise = Exercise(
         id=ident,
         name=str(entry["name"]),
         type=ex_type,
@@ -97,22 +165,48 @@ def parse_exercise(entry):
         activities=_words(entry, "activities", v.ACTIVITIES, ("general",)),
         instructions=tuple(str(line) for line in instructions),
         mistake=str(entry["mistake"]),
+        intensity=_one(entry, "intensity", v.INTENSITIES),
+        space=_one(entry, "space", v.SPACES),
+        stance=_one(entry, "stance", v.STANCES),
+        stretch=_flag(entry, "stretch"),
+        pattern=_one(entry, "pattern", v.PATTERNS + (None,)),
+        supported=_flag(entry, "supported"),
+        rest=_int(entry, "rest", 0, 120, required=False),
+        fifa=_one(entry, "fifa", v.FIFA_COMPONENTS + (None,)),
+        fifa_level=_int(entry, "fifa_level", 1, 3, required=False),
+        former_ids=_former_ids(entry),
     )
+    _check_consistency(exercise)
+    return exercise
 
 
-def parse(text):
-    entries = tomllib.loads(text).get("exercise", [])
-    catalog = [parse_exercise(entry) for entry in entries]
+def _entries(text, source):
+    try:
+        return tomllib.loads(text).get("exercise", [])
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"{source}: not valid TOML: {exc}") from exc
+
+
+def parse(text, source="catalog"):
+    return _checked([parse_exercise(entry) for entry in _entries(text, source)])
+
+
+def _checked(catalog):
     seen = set()
     for ex in catalog:
-        if ex.id in seen:
-            raise CatalogError(f"{ex.id}: id used twice")
-        seen.add(ex.id)
+        for ident in (ex.id, *ex.former_ids):
+            if ident in seen:
+                raise CatalogError(f"{ex.id}: id {ident!r} used twice")
+            seen.add(ident)
     return sorted(catalog, key=lambda ex: ex.id)
 
 
-def load_file(path=DATA_FILE):
-    return parse(Path(path).read_text(encoding="utf-8"))
+def load_file(path=DATA_DIR):
+    """The catalog from one TOML file, or from every TOML file in a folder (the shipped catalog)."""
+    path = Path(path)
+    files = sorted(path.glob("*.toml")) if path.is_dir() else [path]
+    return _checked([parse_exercise(entry) for file in files
+                     for entry in _entries(file.read_text(encoding="utf-8"), file.name)])
 
 
 def export_record(ex):
