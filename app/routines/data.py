@@ -21,8 +21,16 @@ class RoutineRequest:
     tight_areas: frozenset = frozenset()
     recent_exercise_ids: frozenset = frozenset()
     feedback: str | None = None  # the last rating: too_easy, about_right, too_hard
-    avoid_regions: frozenset = frozenset()  # where the last session hurt
+    avoid_regions: frozenset = frozenset()  # where the last session hurt (pain areas)
     seed: int = 0
+    space: str = "room"  # where they'll move: "room" or "outdoor"
+    dizziness: bool = False  # a "yes" to the screening question on dizziness or fainting
+    # Condition details; None means not known, and the cautious answer holds.
+    weeks_since_surgery: int | None = None
+    surgeon_cleared: bool = False
+    pregnancy_weeks: int | None = None
+    spine_fracture: str | None = None  # "yes" or "no"
+    back_worse: str | None = None  # "flexion" or "extension"
 
     @property
     def target_seconds(self):
@@ -48,6 +56,8 @@ class RoutineRequest:
 
 MINUTES = (3, 30)
 RATINGS = ("too_easy", "about_right", "too_hard")
+REQUEST_SPACES = ("room", "outdoor")
+YES_NO = ("yes", "no")
 
 
 def validate_request(request):
@@ -65,7 +75,17 @@ def validate_request(request):
     check_one("level", request.level, v.LEVELS)
     check_many("condition", request.conditions, v.CONDITIONS)
     check_many("equipment", request.equipment, v.EQUIPMENT)
-    check_many("area", request.tight_areas | request.avoid_regions, v.REGIONS)
+    check_many("area", request.tight_areas, v.REGIONS)
+    check_many("pain area", request.avoid_regions, v.PAIN_AREAS)
+    check_one("space", request.space, REQUEST_SPACES)
+    if request.spine_fracture is not None:
+        check_one("spine fracture answer", request.spine_fracture, YES_NO)
+    if request.back_worse is not None:
+        check_one("direction that makes your back worse", request.back_worse, v.BACK_WORSE)
+    for name, top in (("weeks_since_surgery", 520), ("pregnancy_weeks", 42)):
+        value = getattr(request, name)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= top):
+            raise RequestError(f"{name.replace('_', ' ')} must be a whole number from 0 to {top}")
     if request.feedback is not None:
         check_one("feedback", request.feedback, RATINGS)
     if not isinstance(request.minutes, int) or not MINUTES[0] <= request.minutes <= MINUTES[1]:

@@ -1,8 +1,10 @@
 """The deterministic routine engine. Pure: plain data in, plain data out.
 
-build_routine() picks exercises phase by phase from the safe part of the catalog, times
-them within the rules' bounds, then nudges sets and seconds until the total is close to the
-minutes asked. Everything it returns passes rules.check_routine().
+build_routine() picks exercises phase by phase from the safe part of the catalog (what a
+condition asks for first, then what the activity leans on), orders them the way a coach would
+(intensity building through a warm-up and settling through a cool-down, grouped by position so
+the floor is visited once), times them within the rules' bounds, then nudges sets and seconds
+until the total is close to the minutes asked. Everything it returns passes rules.check_routine().
 """
 import random
 from collections import Counter
@@ -11,40 +13,61 @@ from dataclasses import dataclass
 from .. import vocabulary as v
 from . import rules
 from .data import Routine, Step, validate_request
+from .notes import person_notes
 
 PHASE_SHARE = {
     "warmup": {"raise": 0.2, "activate": 0.25, "mobilise": 0.25, "potentiate": 0.3},
     "cooldown": {"pulse_down": 0.3, "stretch": 0.7},
     "mobility": {"mobilise": 0.6, "activate": 0.4},
 }
-PHASE_TYPES = {
-    "raise": {"raise", "dynamic"},
-    "activate": {"activation", "dynamic"},
-    "mobilise": {"dynamic", "activation", "static"},
-    "potentiate": {"potentiation"},
-    "pulse_down": {"raise", "dynamic", "foam_roll", "breathing"},
-    "stretch": {"static"},
-}
+NO_POWER_SHARE = {"raise": 0.25, "activate": 0.35, "mobilise": 0.4}  # a desk break needs no power drill
+FIFA_SHARE = {"raise": 0.35, "mobilise": 0.05, "activate": 0.4, "potentiate": 0.2}  # 8 + 10 + 2 minutes
 REST = {"raise": 5, "dynamic": 10, "activation": 10, "potentiation": 30, "static": 5,
         "foam_roll": 10, "breathing": 5}
 EFFORT = {"too_easy": 1.25, "too_hard": 0.8}
 CLOSE_ENOUGH = 0.04  # aim well inside the rules' ±10%
+BREATHING_FROM_MINUTES = 5  # a cool-down or stretching session this long ends with a breathing drill
+COOLDOWN_STRETCH_INTENSITY = rules.FRONT_LOADED_INTENSITY
+POWER_WORK = rules.POWER_WORK_SECONDS
 
 KIND_WHY = {
     "warmup": "A RAMP warm-up for {activity}: raise your temperature, activate and mobilise the "
               "muscles and joints you are about to use, then potentiate so your first minutes feel sharp.",
-    "cooldown": "Let your heart rate come down gently, then hold easy stretches while your muscles are warm.",
+    "cooldown": "Let your heart rate come down gently, then hold easy stretches while your muscles are warm, "
+                "and finish with slow breathing.",
     "flexibility": "A few minutes of easy movement to warm up, then stretches held to mild tension — "
                    "never pain — two to four times each, about a minute per muscle group.",
     "mobility": "Take your joints through their full, comfortable range, then wake up the muscles that control it.",
 }
-PHASE_WHY = {
-    "raise": "Raise: lifts your heart rate and warms your muscles",
-    "activate": "Activate: switches on the muscles that steady your joints",
-    "mobilise": "Mobilise: moves your joints through the range you'll use",
-    "potentiate": "Potentiate: {name} primes you for {activity}",
-    "pulse_down": "Pulse down: lets your heart rate settle gradually",
-    "stretch": "Stretch: eases your {targets} while you're warm",
+FIFA_WHY = ("FIFA 11+ for football: running drills with active stretching, then strength, plyometrics and "
+            "balance at your level, then faster running with changes of direction. Done twice a week, it is "
+            "known to cut football injuries by about a third.")
+# N13: the reason is chosen by what the exercise is, not only by the phase it sits in.
+WHY = {
+    ("raise", None): "Raise: lifts your heart rate and warms your muscles",
+    ("activate", "activation"): "Activate: switches on your {targets} so they steady your joints",
+    ("activate", "dynamic"): "Activate: gets your {targets} working through the movement",
+    ("mobilise", "dynamic"): "Mobilise: takes your {targets} through the range you'll use",
+    ("mobilise", "activation"): "Mobilise: builds control of your {targets} through their range",
+    ("mobilise", "static"): "Short hold: eases your {targets} before you move, then dynamic work follows",
+    ("potentiate", None): "Potentiate: {name} rehearses the {pattern} of {activity} at speed, so your first "
+                          "efforts feel sharp",
+    ("pulse_down", "activation"): "Settle: easy work for your {targets} while your breathing slows",
+    ("pulse_down", None): "Pulse down: lets your heart rate settle gradually",
+    ("stretch", "static"): "Stretch: eases your {targets} while you're warm",
+    ("stretch", "hold"): "Hold: a steady, easy position for your {targets}",
+    ("stretch", "foam_roll"): "Foam roll: eases tension in your {targets} before the holds",
+    ("stretch", "breathing"): "Breathe: slow breathing lets your body settle at the end",
+}
+PATTERN_WORDS = {
+    "sprint": "fast running", "cut": "quick changes of direction", "jump": "jumping", "land": "landing",
+    "swing": "swing", "stroke": "stroke", "pedal": "pedalling", "pull": "pulling", "grip": "grip",
+    "push": "pushing", "lift": "lifting", "step": "strong stepping",
+}
+REQUIRED_WHY = {
+    "a balance exercise": " — balance work protects you from falls (osteoporosis)",
+    "a back-strengthening exercise": " — a strong back protects your spine (osteoporosis)",
+    "pelvic-floor exercises": " — pelvic-floor work is recommended all through pregnancy",
 }
 
 
@@ -57,6 +80,8 @@ class Unit:
     sets: int
     rest: int
     why: str
+    keep: bool = False  # asked for by a rule: never dropped to fit the time
+    min_rest: int = 0  # time to get down to or up from the floor afterwards (N2)
 
     @property
     def sides(self):
@@ -84,35 +109,38 @@ def _clamp(value, bounds):
 class _Builder:
     def __init__(self, request, catalog):
         self.request = request
+        self.catalog = {ex.id: ex for ex in catalog}
         self.rng = random.Random(request.seed)
         self.effort = EFFORT.get(request.feedback, 1.0)
         forbidden, max_rank = rules.forbidden_tags(request), rules.highest_level(request)
         self.pool = [ex for ex in catalog if rules.is_safe(ex, request, forbidden, max_rank)]
-        condition_tags = frozenset().union(*(v.CONDITION_FORBIDS[c] for c in request.conditions))
-        self.left_out_for_conditions = sum(1 for ex in catalog if not condition_tags.isdisjoint(ex.contra_tags))
+        self.left_out = sum(1 for ex in catalog if not rules.is_safe(ex, request, forbidden, max_rank)
+                            and request.equipment.issuperset(ex.equipment))
+        self.target = rules.target_seconds(request)
+        self.cap = rules.max_exercises(request)
         self.used = set()
         self.covered = Counter()
         self.notes = []
 
     # -- choosing -------------------------------------------------------------------------
     def candidates(self, phase):
-        req, kind = self.request, self.request.kind
-        types = PHASE_TYPES[phase]
-        out = []
-        for ex in self.pool:
-            if phase not in ex.phases or ex.type not in types:
-                continue
-            if ex.type == "static" and phase == "mobilise":
-                # R2: in a warm-up, a short hold only where the person is tight, and only with time for it.
-                if kind != "warmup" or req.minutes < 10 or req.tight_areas.isdisjoint(ex.targets):
-                    continue
-            out.append(ex)
+        req = self.request
+        out = [ex for ex in self.pool if phase in ex.phases and rules.phase_accepts(phase, ex, req)]
+        if req.kind == "warmup" and rules.balance_rules(req):
+            out = [ex for ex in out if not rules.is_floor(ex)]  # a warm-up would take two trips down (N2)
+        if phase == "stretch":
+            out = [ex for ex in out if ex.type != "breathing"]  # breathing has its own slot at the end
+            if req.kind == "cooldown":
+                out = [ex for ex in out if ex.intensity <= COOLDOWN_STRETCH_INTENSITY]
         if phase == "potentiate":
-            specific = [ex for ex in out if req.activity in ex.activities]
-            if specific:
-                return specific
+            if not rules.has_potentiation(req):
+                return []
+            out = [ex for ex in out if not rules.is_floor(ex)]  # N2: no getting down once the power starts
+            fitting = [ex for ex in out if rules.pattern_fits(ex, req)]
+            if fitting:
+                return fitting
             if out and req.activity != "general":
-                self.notes.append(f"No power drills made for {v.label(req.activity)} suit you today, "
+                self.notes.append(f"No power drill in the movement of {v.label(req.activity)} suits you today, "
                                   "so the last phase uses general ones.")
         return out
 
@@ -127,87 +155,236 @@ class _Builder:
         score += tight * (3 if phase in ("mobilise", "stretch") else 2)
         if ex.id in req.recent_exercise_ids:
             score -= 3
-        if not req.avoid_regions.isdisjoint(ex.targets):
+        if not self.avoided.isdisjoint(ex.targets):
             score -= 5
+        if phase in ("activate", "mobilise") and rules.key_region_fits(ex, req):
+            score += 1.5
+        if ex.stretch and req.kind == "flexibility":
+            score += 1  # the point of the session
         return score
 
-    def pick(self, ranked, units):
+    @property
+    def avoided(self):
+        out = set()
+        for area in self.request.avoid_regions:
+            out.update(v.PAIN_AREA_TARGETS.get(area, (area,)))
+        return out
+
+    def clashes(self, ex, units, phase):
+        """N12: another exercise in this phase already does the same job."""
+        main = ex.targets[0]
+        if main == "full_body" or main in self.request.tight_areas or phase in ("raise", "pulse_down"):
+            return False
+        return any(u.phase == phase and u.ex.targets[0] == main and u.ex.type == ex.type for u in units)
+
+    def pick(self, ranked, units, phase, everything=()):
         """The best remaining candidate, preferring muscles not yet covered."""
-        has_specific = any(self.request.activity in u.ex.activities for u in units)
+        if self.count >= self.cap:
+            return None
+        req = self.request
+        has_specific = any(req.activity in u.ex.activities for u in units)
+        needs_key = phase in ("activate", "mobilise") and not any(rules.key_region_fits(u.ex, req) for u in units)
+        stretched = {g for u in everything for g in rules.stretched_groups(u.ex)}
         best, best_score = None, None
         for base, ex in ranked:
-            if ex.id in self.used:
+            if ex.id in self.used or self.clashes(ex, list(everything) or units, phase):
                 continue
-            if ex.type == "static" and any(u.ex.type == "static" for u in units) and units[0].phase == "mobilise":
+            if ex.type == "static" and phase == "mobilise" and any(u.ex.type == "static" for u in units):
                 continue  # at most one hold in a warm-up's mobilise phase
             score = base - 1.0 * sum(1 for t in ex.targets if self.covered[t])
-            if not has_specific and self.request.activity in ex.activities:
+            if not has_specific and req.activity in ex.activities:
                 score += 6  # each phase opens with something made for the activity (R3, R4)
+            if needs_key and rules.key_region_fits(ex, req):
+                score += 8  # N4
+            if phase == "stretch":
+                groups = set(rules.stretched_groups(ex))
+                if (groups & stretched) - req.tight_areas:
+                    continue  # N3: one stretch per major group, unless it is tight
+                score += 4 * len(groups - stretched) - 3 * len(groups & stretched)  # N3: reach, don't repeat
             if best_score is None or score > best_score:
                 best, best_score = ex, score
         return best
 
-    def make_unit(self, ex, phase):
+    @property
+    def count(self):
+        return len(self.used)
+
+    def make_unit(self, ex, phase, keep=False, why_extra=""):
         req = self.request
-        b = rules.timing_bounds(ex.type, req.kind, req.older_adult)
+        b = rules.timing_bounds(ex, req.kind, req.older_adult)
         seconds = _clamp(_round5(ex.default_seconds * self.effort), b.seconds)
-        if ex.type == "static" and req.kind == "flexibility":
+        if ex.type == "static" and ex.stretch and req.kind == "flexibility":
             sets = _clamp(round(60 / seconds), b.sets)  # ≈ 60 s per muscle group (R1)
+        elif ex.type == "potentiation":
+            seconds = max(seconds, min(10, b.seconds[1]))
+            sets = _clamp(max(ex.default_sets, -(-POWER_WORK // seconds)), b.sets)  # N6: a real dose
         else:
             sets = _clamp(ex.default_sets, b.sets)
-        rest = _clamp(REST[ex.type] + (10 if ex.type == "potentiation" and req.feedback == "too_hard" else 0), b.rest)
-        return Unit(ex, phase, seconds, sets, rest, self.why(ex, phase))
+        rest = ex.rest or REST[ex.type] + (10 if ex.type == "potentiation" and req.feedback == "too_hard" else 0)
+        unit = Unit(ex, phase, seconds, sets, 0, self.why(ex, phase) + why_extra, keep=keep)
+        unit.rest = _clamp(rest, self.rest_range(unit, seconds))
+        return unit
+
+    def rest_range(self, unit, seconds):
+        b = rules.timing_bounds(unit.ex, self.request.kind, self.request.older_adult)
+        lo, hi = max(b.rest[0], unit.min_rest), max(b.rest[1], unit.min_rest + 10 if unit.min_rest else 0)
+        if unit.ex.type == "potentiation":
+            lo = max(lo, rules.potentiation_rest(unit.ex, seconds))
+        return lo, max(lo, hi)
+
+    def valid(self, unit, seconds, sets, rest):
+        b = rules.timing_bounds(unit.ex, self.request.kind, self.request.older_adult)
+        lo, hi = self.rest_range(unit, seconds)
+        if unit.ex.type == "potentiation" and sets * seconds < POWER_WORK:
+            return False
+        return b.seconds[0] <= seconds <= b.seconds[1] and b.sets[0] <= sets <= b.sets[1] and lo <= rest <= hi
 
     def why(self, ex, phase):
         req = self.request
-        text = PHASE_WHY[phase].format(
+        kind = ex.type
+        if phase == "stretch" and ex.type == "static" and not ex.stretch:
+            kind = "hold"
+        template = WHY.get((phase, kind)) or WHY.get((phase, None)) or WHY[("mobilise", "dynamic")]
+        text = template.format(
             name=ex.name.lower(), activity=v.label(req.activity),
-            targets=" and ".join(v.region_label(t).lower() for t in ex.targets[:2]))
+            pattern=PATTERN_WORDS.get(ex.pattern, "movement"),
+            targets=" and ".join(v.region_label(t).lower() for t in ex.targets[:2] if t != "full_body")
+            or "whole body")
+        if ex.fifa and rules.fifa_template(req):
+            return f"FIFA 11+, {v.FIFA_PARTS[v.FIFA_COMPONENT_PART[ex.fifa]].split(':')[0]}: " + text
         tight = [t for t in ex.targets if t in req.tight_areas]
-        if tight:
+        if tight and (ex.stretch or ex.type == "dynamic"):
             text += f" — chosen for your tight {v.region_label(tight[0]).lower()}"
         elif req.activity in ex.activities and req.activity != "general" and phase != "potentiate":
             text += f" — made for {v.label(req.activity)}"
         return text
-
-    def fill(self, phase, units, ranked, budget):
-        while True:
-            spent = sum(u.duration for u in units)
-            if spent >= budget:
-                return
-            ex = self.pick(ranked, units)
-            if ex is None:
-                return
-            unit = self.make_unit(ex, phase)
-            room = budget - spent + self.request.target_seconds * CLOSE_ENOUGH
-            if unit.duration > room:
-                unit = self.fitting_unit(ranked, units, phase, room) or unit
-            if units and spent + unit.duration > budget + unit.duration / 2:
-                return
-            self.add(units, unit)
-
-    def fitting_unit(self, ranked, units, phase, room):
-        """The best-ranked remaining exercise that fits the time left, if any does."""
-        for _, ex in ranked:
-            if ex.id not in self.used:
-                unit = self.make_unit(ex, phase)
-                if unit.duration <= room:
-                    return unit
-        return None
 
     def add(self, units, unit):
         units.append(unit)
         self.used.add(unit.ex.id)
         self.covered.update(unit.ex.targets)
 
+    def fill(self, phase, units, ranked, budget, everything, limit):
+        while True:
+            mine = [u for u in units if u.phase == phase]
+            spent = sum(u.duration for u in mine)
+            if spent >= budget or len(mine) >= limit:
+                return
+            ex = self.pick(ranked, mine, phase, everything + units)
+            if ex is None:
+                return
+            unit = self.make_unit(ex, phase)
+            if mine and spent + unit.duration > budget + unit.duration / 2:
+                return
+            if not mine and unit.duration > budget:
+                self.shrink(unit)
+                if unit.duration > 2 * budget and self.request.minutes < 8:
+                    return  # too short a routine for this phase (R3 asks for all four from 8 minutes)
+            self.add(units, unit)
+
+    def shrink(self, unit):
+        """The smallest timing the rules allow for this unit."""
+        for attr, step in (("sets", 1), ("seconds", 5), ("rest", 5)):
+            while self.valid(unit, *self.changed(unit, attr, -step)):
+                setattr(unit, attr, getattr(unit, attr) - step)
+
+    @staticmethod
+    def changed(unit, attr, delta):
+        values = {"seconds": unit.seconds, "sets": unit.sets, "rest": unit.rest}
+        values[attr] += delta
+        return values["seconds"], values["sets"], values["rest"]
+
+    # -- what rules ask for first -----------------------------------------------------------
+    def seed_required(self, plan):
+        """N11: what a condition asks for goes in first; the routine says so when nothing suits."""
+        for what, test, phases in rules.required_items(self.request):
+            done = False
+            for phase in phases:
+                options = [ex for ex in self.candidates(phase) if test(ex) and ex.id not in self.used]
+                if any(test(u.ex) for u in plan.get(phase, [])):
+                    done = True
+                    break
+                if options:
+                    best = max(options, key=lambda ex: (self.base_score(ex, phase), ex.id))
+                    self.add(plan[phase], self.make_unit(best, phase, keep=True, why_extra=REQUIRED_WHY[what]))
+                    done = True
+                    break
+            if not done:
+                self.notes.append(f"Nothing for {what} suits your equipment today; ask a physio for a home "
+                                  "programme that includes it.")
+
+    def seed_fifa(self, plan):
+        """R4: one exercise of each FIFA 11+ component, the hardest variation at the person's level."""
+        for component in v.FIFA_COMPONENTS:
+            options = [ex for ex in rules.fifa_options(self.catalog, self.request, component)
+                       if ex.id not in self.used and any(p in plan for p in ex.phases)]
+            if not options:
+                continue
+            best = max(options, key=lambda ex: (ex.fifa_level, self.base_score(ex, "activate"), ex.id))
+            phase = next(p for p in ("raise", "mobilise", "activate", "potentiate")
+                         if p in best.phases and rules.phase_accepts(p, best, self.request))
+            self.add(plan[phase], self.make_unit(best, phase, keep=True))
+
+    # -- ordering --------------------------------------------------------------------------
+    def arrange(self, units):
+        """Order the units as a coach would (N1, N2) and give each trip to the floor its time."""
+        kind = self.request.kind
+        by_phase = {phase: [u for u in units if u.phase == phase] for phase in v.KIND_PHASES[kind]}
+        floor_first = lambda u: (-rules.stance_order(u.ex), u.ex.type == "static" and kind == "warmup")  # noqa: E731
+        if kind == "warmup":
+            middle = sorted(by_phase["activate"] + by_phase["mobilise"],
+                            key=lambda u: (*floor_first(u), u.phase != "mobilise" or u.ex.type == "static",
+                                           u.ex.intensity))
+            middle = self.not_ending_on_a_hold(middle, by_phase["potentiate"])
+            ordered = (sorted(by_phase["raise"], key=lambda u: u.ex.intensity) + middle
+                       + sorted(by_phase["potentiate"], key=lambda u: u.ex.intensity))
+        elif kind == "mobility":
+            ordered = sorted(units, key=lambda u: (*floor_first(u), u.phase != "mobilise", u.ex.intensity))
+        elif kind == "cooldown":
+            ordered = (sorted(by_phase["pulse_down"], key=lambda u: -u.ex.intensity)
+                       + self.settling(by_phase["stretch"]))
+        else:
+            ordered = sorted(by_phase["raise"], key=lambda u: u.ex.intensity) + self.settling(by_phase["stretch"])
+        for unit in ordered:
+            unit.min_rest = 0
+        floor = [rules.is_floor(u.ex) for u in ordered]
+        for i in range(len(ordered) - 1):
+            if floor[i] != floor[i + 1]:
+                ordered[i].min_rest = rules.transition_rest(self.request)
+        for unit in ordered:
+            unit.rest = _clamp(unit.rest, self.rest_range(unit, unit.seconds))
+        return ordered
+
+    @staticmethod
+    def not_ending_on_a_hold(middle, power):
+        """R2: a warm-up without power drills never ends on a static hold."""
+        if power or not middle or middle[-1].ex.type != "static":
+            return middle
+        for i in range(len(middle) - 2, -1, -1):
+            if middle[i].ex.type != "static" and rules.is_floor(middle[i].ex) == rules.is_floor(middle[-1].ex):
+                middle[i], middle[-1] = middle[-1], middle[i]
+                return middle
+        return middle
+
+    @staticmethod
+    def settling(units):
+        """Standing, then seated, then the floor; foam rolling before the holds there; breathing last."""
+        rank = {"foam_roll": 0, "static": 1, "breathing": 2}
+        return sorted(units, key=lambda u: (u.ex.type == "breathing", rules.stance_order(u.ex), rank[u.ex.type]))
+
     # -- timing -----------------------------------------------------------------------------
     def moves(self, unit):
-        b = rules.timing_bounds(unit.ex.type, self.request.kind, self.request.older_adult)
-        for attr, step, bounds in (("sets", 1, b.sets), ("seconds", 5, b.seconds), ("rest", 5, b.rest)):
+        for attr, step in (("sets", 1), ("seconds", 5), ("rest", 5)):
             for delta in (step, -step):
-                value = getattr(unit, attr) + delta
-                if bounds[0] <= value <= bounds[1]:
-                    yield attr, value
+                values = self.changed(unit, attr, delta)
+                if self.valid(unit, *values):
+                    yield attr, values[("seconds", "sets", "rest").index(attr)]
+
+    def shares_ok(self, units):
+        """N3: after a change, no major group takes more than its share of the stretching."""
+        if self.request.kind != "flexibility":
+            return True
+        return rules.shares_ok([(u.ex, u.duration) for u in units if u.phase == "stretch"], self.request)
 
     def adjust(self, units, target, ranked_by_phase, lo=None, hi=None):
         """Nudge timings (and add or drop exercises) until the units' total is close to target."""
@@ -227,7 +404,10 @@ class _Builder:
                     old = getattr(unit, attr)
                     setattr(unit, attr, value)
                     error = abs(target - (total - before + unit.duration))
+                    fair = unit.duration <= before or self.shares_ok(units)
                     setattr(unit, attr, old)
+                    if not fair:
+                        continue
                     if error < abs(diff) and (best is None or error < best[0]):
                         best = (error, unit, attr, value)
             if best is not None:
@@ -244,72 +424,121 @@ class _Builder:
         by_phase = Counter(u.phase for u in units)
         for phase in sorted(ranked_by_phase, key=lambda p: by_phase[p]):
             phase_units = [u for u in units if u.phase == phase]
-            ex = self.pick(ranked_by_phase[phase], phase_units)
+            ex = self.pick(ranked_by_phase[phase], phase_units, phase, units)
             if ex is None:
                 continue
             unit = self.make_unit(ex, phase)
-            if unit.duration <= diff + self.request.target_seconds * CLOSE_ENOUGH:
-                index = max((i for i, u in enumerate(units) if u.phase == phase), default=None)
-                if index is None:  # a phase that was empty goes in its proper place
-                    order = v.KIND_PHASES[self.request.kind].index
-                    index = sum(1 for u in units if order(u.phase) < order(phase)) - 1
-                units.insert(index + 1, unit)
-                self.used.add(ex.id)
-                self.covered.update(ex.targets)
+            if unit.duration <= diff + self.target * CLOSE_ENOUGH:
+                self.add(units, unit)
                 return True
         return False
 
     def drop_exercise(self, units):
         counts = Counter(u.phase for u in units)
         for i in range(len(units) - 1, -1, -1):
-            if counts[units[i].phase] > 1:
+            if counts[units[i].phase] > 1 and not units[i].keep:
                 units.pop(i)  # stays in self.used, so it is not added straight back
                 return True
         return False
 
     # -- assembling --------------------------------------------------------------------------
+    def budgets(self, phases):
+        req, target = self.request, self.target
+        if req.kind == "flexibility":
+            lo, hi = rules.flexibility_raise_range(req.minutes)
+            return {"raise": (lo + hi) // 2, "stretch": target - (lo + hi) // 2}
+        if rules.fifa_template(req):
+            shares = FIFA_SHARE
+        elif req.kind == "warmup" and not rules.has_potentiation(req):
+            shares = NO_POWER_SHARE
+        else:
+            shares = PHASE_SHARE[req.kind]
+        return {phase: target * shares.get(phase, 0) for phase in phases}
+
+    def breathing_unit(self, units):
+        """The last slot of a cool-down or stretching session, in the position the holds ended in."""
+        req = self.request
+        if req.kind not in ("cooldown", "flexibility") or req.minutes < BREATHING_FROM_MINUTES:
+            return None
+        options = [ex for ex in self.pool if ex.type == "breathing" and "stretch" in ex.phases
+                   and rules.phase_accepts("stretch", ex, req) and ex.id not in self.used]
+        arranged = self.arrange(list(units))
+        last_floor = bool(arranged) and rules.is_floor(arranged[-1].ex)
+        trips = sum(1 for a, b in zip(arranged, arranged[1:]) if rules.is_floor(a.ex) != rules.is_floor(b.ex))
+        if trips >= rules.max_floor_transitions(req):
+            options = [ex for ex in options if rules.is_floor(ex) == last_floor]  # no extra trip (N2)
+        if not options:
+            return None
+        options.sort(key=lambda ex: (rules.is_floor(ex) != last_floor, -self.base_score(ex, "stretch"), ex.id))
+        unit = self.make_unit(options[0], "stretch", keep=True)
+        unit.sets = 1
+        return unit
+
     def build(self):
         req = self.request
-        phases = v.KIND_PHASES[req.kind]
-        target = req.target_seconds
-        if req.kind == "flexibility":
-            raise_lo, raise_hi = rules.flexibility_raise_range(req.minutes)
-            budgets = {"raise": (raise_lo + raise_hi) // 2}
-            budgets["stretch"] = target - budgets["raise"]
+        phases = [p for p in v.KIND_PHASES[req.kind]
+                  if not (p == "potentiate" and not rules.has_potentiation(req))
+                  and not (p == "raise" and req.kind == "flexibility" and rules.flexibility_raise_range(req.minutes)[1] == 0)]
+        budgets = self.budgets(phases)
+        ranked = {phase: sorted(((self.base_score(ex, phase), ex) for ex in self.candidates(phase)),
+                                key=lambda pair: (-pair[0], pair[1].id)) for phase in phases}
+        plan = {phase: [] for phase in phases}
+        self.seed_required(plan)
+        if rules.fifa_template(req):
+            self.seed_fifa(plan)
+        units = [u for phase in phases for u in plan[phase]]
+        breathing = None
+        if req.kind in ("cooldown", "flexibility"):
+            self.cap -= 1  # room for the breathing at the end
+        # Power drills first, so the cap on exercises never squeezes them out; arrange() orders them last.
+        for phase in sorted(phases, key=lambda p: p != "potentiate"):
+            limit = max(1, round(self.cap * budgets[phase] / self.target))
+            self.fill(phase, units, ranked[phase], budgets[phase], [], limit)
+        breathing = self.breathing_unit(units)
+        if breathing is not None:
+            self.add(units, breathing)
+
+        if req.kind == "flexibility" and "raise" in phases:
+            lo, hi = rules.flexibility_raise_range(req.minutes)
+            warm = self.arrange([u for u in units if u.phase == "raise"])
+            self.adjust(warm, (lo + hi) / 2, {"raise": ranked["raise"]}, lo, hi)
+            held = [u for u in units if u.phase != "raise"]
+            for _ in range(2):
+                held = self.arrange(held)
+                self.adjust(held, self.target - sum(u.duration for u in warm), {"stretch": ranked["stretch"]})
+            total = sum(u.duration for u in held)
+            lo2 = max(lo, self.target * (1 - CLOSE_ENOUGH) - total)
+            hi2 = min(hi, self.target * (1 + CLOSE_ENOUGH) - total)
+            if lo2 <= hi2:
+                self.adjust(warm, (lo2 + hi2) / 2, {}, lo2, hi2)
+            units = self.arrange(warm + held)
         else:
-            budgets = {phase: target * share for phase, share in PHASE_SHARE[req.kind].items()}
+            for extra in ({p: ranked[p] for p in phases}, {}):
+                units = self.arrange(units)
+                self.adjust(units, self.target, extra)
+            units = self.arrange(units)
 
-        ranked, plan = {}, {}
+        present = {u.phase for u in units}
         for phase in phases:
-            options = self.candidates(phase)
-            ranked[phase] = sorted(((self.base_score(ex, phase), ex) for ex in options),
-                                   key=lambda pair: (-pair[0], pair[1].id))
-            plan[phase] = []
-            self.fill(phase, plan[phase], ranked[phase], budgets[phase])
+            if phase not in present:
+                self.notes.append(f"Nothing for the {v.label(phase).lower()} phase suits your body, equipment and "
+                                  "space today, so this routine leaves it out.")
+        self.note_key_regions(units)
+        why = FIFA_WHY if rules.fifa_template(req) else KIND_WHY[req.kind].format(activity=v.label(req.activity))
+        return Routine(kind=req.kind, minutes=req.minutes, activity=req.activity, steps=self.steps(units),
+                       why=why, notes=person_notes(req, self.left_out, self.pool) + self.notes)
 
-        if req.kind == "flexibility":
-            warm = plan["raise"]
-            self.adjust(warm, budgets["raise"], {"raise": ranked["raise"]}, raise_lo, raise_hi)
-            rest = plan["stretch"]
-            self.adjust(rest, target - sum(u.duration for u in warm), {"stretch": ranked["stretch"]})
-            # Whatever the holds could not absorb, the warm-up takes up, within its own range.
-            held = sum(u.duration for u in rest)
-            lo = max(raise_lo, target * (1 - CLOSE_ENOUGH) - held)
-            hi = min(raise_hi, target * (1 + CLOSE_ENOUGH) - held)
-            if lo <= hi:
-                self.adjust(warm, (lo + hi) / 2, {}, lo, hi)
-            units = warm + rest
-        else:
-            units = [u for phase in phases for u in plan[phase]]
-            self.adjust(units, target, {p: ranked[p] for p in phases})
-
-        for phase in phases:
-            if not any(u.phase == phase for u in units):
-                self.notes.append(f"Nothing for the {v.label(phase).lower()} phase suits your body and "
-                                  "equipment today, so this routine leaves it out.")
-        return Routine(kind=req.kind, minutes=req.minutes, activity=req.activity,
-                       steps=self.steps(units), why=KIND_WHY[req.kind].format(activity=v.label(req.activity)),
-                       notes=self.person_notes() + self.notes)
+    def note_key_regions(self, units):
+        """N4: when nothing safe works what the activity leans on, say what would."""
+        req = self.request
+        if req.kind not in ("warmup", "mobility"):
+            return
+        for phase in ("activate", "mobilise"):
+            chosen = [u for u in units if u.phase == phase]
+            if chosen and not any(rules.key_region_fits(u.ex, req) for u in chosen):
+                areas = ", ".join(v.region_label(r).lower() for r in v.ACTIVITY_KEY_REGIONS[req.activity][:3])
+                self.notes.append(f"Nothing you can do today in the {v.label(phase).lower()} phase works your "
+                                  f"{areas}; a resistance band or a wall would open more options.")
 
     def steps(self, units):
         steps = []
@@ -322,26 +551,6 @@ class _Builder:
             for side in sides:
                 steps.append(Step(ex.id, unit.phase, side, unit.seconds, unit.sets, reps, unit.rest, unit.why))
         return steps
-
-    def person_notes(self):
-        req, notes = self.request, []
-        if req.screening_positive:
-            notes.append("Gentle mode is on because you answered “yes” to a health question: no high-impact "
-                         "or all-out efforts. Please check with your doctor before you start.")
-        if req.conditions and self.left_out_for_conditions:
-            names = ", ".join(v.label(c).lower() for c in sorted(req.conditions))
-            notes.append(f"Left out {self.left_out_for_conditions} exercises that don't suit: {names}.")
-        if req.avoid_regions:
-            names = ", ".join(v.region_label(r).lower() for r in sorted(req.avoid_regions))
-            notes.append(f"Go easy on your {names}: it hurt last time, so this routine works around it. "
-                         "Stop if the pain comes back.")
-        if req.feedback == "too_easy":
-            notes.append("Last time felt too easy, so the holds and intervals are a little longer.")
-        elif req.feedback == "too_hard":
-            notes.append("Last time felt too hard, so the intervals are shorter with more rest.")
-        if req.kind == "flexibility" and req.minutes < 10:
-            notes.append("A short session: the warm-up part is shorter than the usual 3–5 minutes.")
-        return notes
 
 
 def swap_step(routine, index, request, catalog, seed):
@@ -364,11 +573,13 @@ def swap_step(routine, index, request, catalog, seed):
     in_routine = {s.exercise_id for s in steps}
     builder = _Builder(request, catalog)
     rng = random.Random(seed)
-    options = [ex for ex in builder.pool if old.phase in ex.phases and ex.type in PHASE_TYPES[old.phase]
-               and ex.id not in in_routine and (ex.type != "static" or old_ex.type == "static")]
+    options = [ex for ex in builder.candidates(old.phase) if ex.id not in in_routine and ex.type == old_ex.type
+               and ex.stance == old_ex.stance]
     options.sort(key=lambda ex: (-len(set(ex.targets) & set(old_ex.targets)), rng.random()))
     for ex in options:
         unit = builder.make_unit(ex, old.phase)
+        unit.min_rest = old.rest_seconds if old.rest_seconds > rules.BASE_BOUNDS.get(ex.type, rules.BASE_BOUNDS["dynamic"]).rest[1] else 0
+        unit.rest = _clamp(max(unit.rest, old.rest_seconds if unit.min_rest else 0), builder.rest_range(unit, unit.seconds))
         builder.adjust([unit], old_duration, {}, old_duration * 0.9, old_duration * 1.1)
         new_steps = builder.steps([unit])
         candidate = Routine(routine.kind, routine.minutes, routine.activity,
@@ -391,23 +602,24 @@ def candidates_for(request, catalog):
 
 
 def routine_from_choice(request, catalog, choice, why):
-    """A routine from an ordered choice of (exercise_id, phase), timed by our own rules (the
-    chooser never sets seconds, sets or rest). Raises KeyError for an id outside the safe pool."""
+    """A routine from an ordered choice of (exercise_id, phase), timed and ordered by our own rules
+    (the chooser never sets seconds, sets or rest). Raises KeyError for an id outside the safe pool."""
     validate_request(request)
     builder = _Builder(request, catalog)
     pool = {ex.id: ex for ex in builder.pool}
     units = [builder.make_unit(pool[exercise_id], phase) for exercise_id, phase in choice]
     builder.used.update(exercise_id for exercise_id, _ in choice)
-    target = request.target_seconds
     if request.kind == "flexibility":  # the warming part has its own range (R1), as in build()
         lo, hi = rules.flexibility_raise_range(request.minutes)
-        warm = [u for u in units if u.phase == "raise"]
-        holds = [u for u in units if u.phase != "raise"]
+        warm = builder.arrange([u for u in units if u.phase == "raise"])
+        holds = builder.arrange([u for u in units if u.phase != "raise"])
         builder.adjust(warm, (lo + hi) / 2, {}, lo, hi)
-        builder.adjust(holds, target - sum(u.duration for u in warm), {})
-        kept = {id(u) for u in warm + holds}
-        units = [u for u in units if id(u) in kept]  # the chooser's order, whatever adjust dropped
+        builder.adjust(holds, builder.target - sum(u.duration for u in warm), {})
+        units = builder.arrange(warm + holds)
     else:
-        builder.adjust(units, target, {})
+        units = builder.arrange(units)
+        builder.adjust(units, builder.target, {})
+        units = builder.arrange(units)
     return Routine(kind=request.kind, minutes=request.minutes, activity=request.activity,
-                   steps=builder.steps(units), why=why, notes=builder.person_notes())
+                   steps=builder.steps(units), why=why,
+                   notes=person_notes(request, builder.left_out, builder.pool))
