@@ -84,13 +84,25 @@ def catalog_export():
 @click.option("--tight", "tight", multiple=True, help="A tight area; repeat for several.")
 @click.option("--screening", type=click.Choice(["negative", "positive"]), default="negative")
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--space", default="room", show_default=True, help="room or outdoor: where you'll move.")
+@click.option("--dizziness", is_flag=True, help="A 'yes' to the screening question on dizziness or fainting.")
+@click.option("--weeks-since-surgery", type=int, help="Hip replacement: weeks since the operation.")
+@click.option("--surgeon-cleared", is_flag=True, help="Hip replacement: the surgeon has lifted the precautions.")
+@click.option("--pregnancy-weeks", type=int, help="Pregnancy: weeks pregnant.")
+@click.option("--spine-fracture", type=click.Choice(["yes", "no"]), help="Osteoporosis: has it caused a spine fracture?")
+@click.option("--back-worse", type=click.Choice(list(v.BACK_WORSE)),
+              help="Lower back: which direction makes it worse.")
 @click.option("--ai", is_flag=True, help="Ask Claude (ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL) within the same rails.")
-def routine_generate(kind, minutes, activity, level, age, conditions, equipment, tight, screening, seed, ai):
-    """Print one routine as JSON."""
+def routine_generate(kind, minutes, activity, level, age, conditions, equipment, tight, screening, seed, space,
+                     dizziness, weeks_since_surgery, surgeon_cleared, pregnancy_weeks, spine_fracture, back_worse,
+                     ai):
+    """Print one routine as JSON. Condition details left out mean the cautious answer."""
     request = RoutineRequest(
         kind=kind, minutes=minutes, activity=activity, level=level, age=age,
         conditions=frozenset(conditions), equipment=frozenset(equipment), tight_areas=frozenset(tight),
-        screening_positive=screening == "positive", seed=seed)
+        screening_positive=screening == "positive" or dizziness, seed=seed, space=space, dizziness=dizziness,
+        weeks_since_surgery=weeks_since_surgery, surgeon_cleared=surgeon_cleared,
+        pregnancy_weeks=pregnancy_weeks, spine_fracture=spine_fracture, back_worse=back_worse)
     with db.connection_context():
         catalog = store.current() or tuple(data.load_file())
     try:

@@ -72,11 +72,13 @@ class Profile(BaseModel):
     health_consent = BooleanField(default=False)
     health_consent_at = DateTimeField(null=True)
     conditions = JSONField(default=list)
+    condition_details = JSONField(default=dict)  # stored under the same consent as the conditions
     equipment = JSONField(default=list)
     activities = JSONField(default=list)
     usual_activity = CharField(max_length=32, default="general")
     usual_minutes = IntegerField(default=8)
     tight_areas = JSONField(default=list)
+    space = CharField(max_length=8, default="room")  # where they usually move: room or outdoor
     onboarded = BooleanField(default=False)
     ai_enabled = BooleanField(default=False)  # the person chose to let Limber ask Claude (off by default)
     coach_personality = CharField(max_length=16, default="supportive")
@@ -85,6 +87,10 @@ class Profile(BaseModel):
     @property
     def screening_positive(self):
         return any(self.screening.values())
+
+    @property
+    def dizziness(self):
+        return bool(self.screening.get("dizziness"))
 
 
 class Exercise(BaseModel):

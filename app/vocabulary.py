@@ -25,7 +25,7 @@ SIDES = ("left", "right")
 REGIONS = (
     "neck", "shoulders", "upper_back", "chest", "arms", "wrists", "core", "lower_back",
     "hips", "glutes", "hip_flexors", "adductors", "quads", "hamstrings", "calves", "ankles",
-    "full_body",
+    "pelvic_floor", "full_body",
 )
 
 # Where a person can say it hurt: every region plus the joints a target list doesn't name.
@@ -128,11 +128,12 @@ BACK_DIRECTION_TAGS = {  # tags that only the direction which hurts needs to rul
 PRONE_FROM_WEEK, SUPINE_FROM_WEEK = 12, 20  # ACOG 804: no long lying on the back after ~20 weeks
 
 # R5/N9 gentle mode: a "yes" on screening rules these out, caps the level and the effort.
-GENTLE_FORBIDS = frozenset({"high_impact", "maximal", "ballistic", "breath_hold", "inversion"})
+GENTLE_FORBIDS = frozenset({"high_impact", "maximal", "ballistic", "breath_hold", "inversion", "sustained_isometric"})
 GENTLE_MAX_LEVEL = "intermediate"
 GENTLE_MAX_INTENSITY = 3
-# People 65 and over: no bouncing, no sustained neck extension, no walking backwards.
-OLDER_FORBIDS = frozenset({"ballistic", "cervical_extension", "backward_locomotion"})
+# People 65 and over: no bouncing, no sustained neck extension, no walking backwards, and balance work
+# only with a hand on a support (Otago).
+OLDER_FORBIDS = frozenset({"ballistic", "cervical_extension", "backward_locomotion", "balance_challenge"})
 BALLISTIC_TAG = "ballistic"
 # Tags that describe an exercise without being a condition's (used by gentle mode and R1).
 EXTRA_TAGS = frozenset({"maximal", BALLISTIC_TAG})
@@ -208,7 +209,7 @@ LABELS = {
     "hamstrings": "Hamstrings", "calves": "Calves", "ankles": "Ankles", "full_body": "Whole body",
     "standing": "Standing", "seated": "Seated", "supine": "Lying on your back",
     "prone": "Lying face down", "quadruped": "On hands and knees", "side_lying": "Lying on your side",
-    "knees": "Knees", "elbows": "Elbows", "feet": "Feet",
+    "knees": "Knees", "elbows": "Elbows", "feet": "Feet", "pelvic_floor": "Pelvic floor",
     "single_leg": "On one leg", "floor": "On the floor",
     "room": "Indoors", "outdoor": "Outdoors",
 }

@@ -98,6 +98,7 @@ def export(account):
         "profile": None if profile is None else {
             "screening": profile.screening, "age": profile.age, "level": profile.level,
             "health_consent": profile.health_consent, "conditions": profile.conditions,
+            "condition_details": profile.condition_details, "space": profile.space,
             "equipment": profile.equipment, "activities": profile.activities,
             "usual_activity": profile.usual_activity, "usual_minutes": profile.usual_minutes,
             "tight_areas": profile.tight_areas,

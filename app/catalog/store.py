@@ -44,7 +44,8 @@ def current():
         rows = Exercise.select(Exercise.data).order_by(Exercise.id)
         catalog = tuple(data.from_record(row.data) for row in rows)
         _cache["catalog"] = catalog
-        _cache["by_id"] = {ex.id: ex for ex in catalog}
+        # A renamed exercise answers to its old ids too, so old routines and logs still find it.
+        _cache["by_id"] = {**{old: ex for ex in catalog for old in ex.former_ids}, **{ex.id: ex for ex in catalog}}
     return _cache["catalog"]
 
 

@@ -1,10 +1,10 @@
 """Browse and search the exercise library."""
-from flask import Blueprint, abort, current_app, make_response, render_template, request, send_file
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
 
 from .. import vocabulary as v
 from ..models import Exercise, ExerciseMedia
-from . import data, media
+from . import data, media, store
 
 YEAR = 60 * 60 * 24 * 365
 
@@ -44,7 +44,10 @@ def index():
 def show(slug):
     row = Exercise.get_or_none(Exercise.id == slug)
     if row is None:
-        abort(404)
+        renamed = store.by_id().get(slug)  # an old link to a renamed exercise
+        if renamed is None:
+            abort(404)
+        return redirect(url_for("catalog.show", slug=renamed.id), code=301)
     ex = data.from_record(row.data)
     row = media.for_exercises([ex.id]).get(ex.id)
     return render_template("catalog/show.html", ex=ex, left_out_for=left_out_for(ex),
@@ -72,8 +75,10 @@ def left_out_for(ex):
     """Who never gets this exercise, in words a person knows: their conditions, or gentle mode."""
     tags = set(ex.contra_tags)
     reasons = [v.label(condition) for condition, forbidden in v.CONDITION_FORBIDS.items() if tags & forbidden]
-    if tags & v.GENTLE_FORBIDS:
+    if tags & v.GENTLE_FORBIDS or ex.intensity > v.GENTLE_MAX_INTENSITY:
         reasons.append("Gentle mode (a “yes” on the health questions)")
+    if tags & v.OLDER_FORBIDS:
+        reasons.append("People 65 and over")
     if v.BALLISTIC_TAG in tags:
-        reasons.append("Beginners and people 65 and over (it bounces)")
+        reasons.append("Beginners and anyone with a condition (it bounces)")
     return reasons

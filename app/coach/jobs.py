@@ -57,7 +57,8 @@ def run(job_id, config, ask=None):
         job = AiJob.get_by_id(job_id)
         profile = Profile.get(Profile.account == job.account_id)
         p = job.params
-        request = routines.request_for(profile, p["kind"], p["minutes"], p["activity"], focus=p.get("focus") or ())
+        request = routines.request_for(profile, p["kind"], p["minutes"], p["activity"], focus=p.get("focus") or (),
+                                       space=p.get("space"))
         catalog = store.current()
         candidates = candidates_for(request, catalog)
         key = routine_ai.request_key(routine_ai.payload(request, candidates, store.by_id()))

@@ -44,13 +44,53 @@ class AboutForm(FlaskForm):
         ("beginner", "Getting started"), ("intermediate", "Active most weeks"), ("advanced", "Training hard")])
 
 
+class WholeNumber(IntegerField):
+    """A whole number; absurdly long input is refused before it is converted."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(str(valuelist[0]).strip()) > 4:
+            self.data = None
+            raise ValueError("Enter a smaller whole number.")
+        super().process_formdata(valuelist)
+
+
+NOT_SURE = ("", "Not sure")
+
+
 class HealthForm(FlaskForm):
     title = "Anything to work around?"
     intro = ("Tell us about injuries or conditions and Limber will never pick an exercise that doesn't suit them. "
              "This is health information: we only keep it with your permission, and you can delete it any time.")
     skippable = True
     conditions = ChoiceList("Conditions", choices=_choices(v.CONDITIONS))
+    # Details, shown only with their condition; an unknown answer keeps the cautious rules.
+    weeks_since_surgery = WholeNumber(
+        "Weeks since your hip operation", validators=[Optional(), NumberRange(0, 520, message="Enter 0 to 520 weeks.")])
+    surgeon_cleared = RadioField("Has your surgeon lifted your hip precautions?", default="",
+                                 choices=[NOT_SURE, ("no", "No"), ("yes", "Yes")], validators=[Optional()])
+    pregnancy_weeks = WholeNumber(
+        "How many weeks pregnant are you?", validators=[Optional(), NumberRange(0, 42, message="Enter 0 to 42 weeks.")])
+    spine_fracture = RadioField("Has osteoporosis caused a fracture in your spine?", default="",
+                                choices=[NOT_SURE, ("no", "No"), ("yes", "Yes")], validators=[Optional()])
+    back_worse = RadioField("What makes your back worse?", default="", validators=[Optional()],
+                            choices=[("", "Not sure, or both"), ("flexion", "Bending forward"),
+                                     ("extension", "Arching backwards")])
     consent = BooleanField("I agree that Limber stores these to keep my routines safe.")
+
+    def details(self):
+        """The details of the chosen conditions only, as the engine reads them."""
+        chosen = set(self.conditions.data or [])
+        out = {}
+        if chosen & {"hip_replacement_posterior", "hip_replacement_anterior"}:
+            out["weeks_since_surgery"] = self.weeks_since_surgery.data
+            out["surgeon_cleared"] = self.surgeon_cleared.data == "yes"
+        if "pregnancy" in chosen:
+            out["pregnancy_weeks"] = self.pregnancy_weeks.data
+        if "osteoporosis" in chosen:
+            out["spine_fracture"] = self.spine_fracture.data or None
+        if "lower_back" in chosen:
+            out["back_worse"] = self.back_worse.data or None
+        return {key: value for key, value in out.items() if value not in (None, False)}
 
     def validate_consent(self, field):
         if self.conditions.data and not field.data:

@@ -23,6 +23,12 @@ def _fill(form, profile, step):
         form.age.data, form.level.data = profile.age, profile.level
     elif step == "health":
         form.conditions.data, form.consent.data = profile.conditions, profile.health_consent
+        details = profile.condition_details or {}
+        form.weeks_since_surgery.data = details.get("weeks_since_surgery")
+        form.surgeon_cleared.data = "yes" if details.get("surgeon_cleared") else ""
+        form.pregnancy_weeks.data = details.get("pregnancy_weeks")
+        form.spine_fracture.data = details.get("spine_fracture") or ""
+        form.back_worse.data = details.get("back_worse") or ""
     elif step == "activity":
         form.activities.data, form.usual_activity.data = profile.activities, profile.usual_activity
         form.usual_minutes.data, form.equipment.data = profile.usual_minutes, profile.equipment
@@ -39,6 +45,7 @@ def _save(form, profile, step):
         profile.health_consent = bool(form.consent.data)
         profile.health_consent_at = utcnow() if profile.health_consent else None
         profile.conditions = sorted(form.conditions.data or []) if profile.health_consent else []
+        profile.condition_details = form.details() if profile.health_consent else {}
     elif step == "activity":
         profile.activities = sorted(form.activities.data or [])
         profile.usual_activity, profile.usual_minutes = form.usual_activity.data, form.usual_minutes.data
@@ -59,6 +66,10 @@ def _handle(step, onboarding):
         if onboarding and next_step is None:
             profile.onboarded = True
         profile.save()
+        if step == "screening" and profile.screening_positive:
+            flash("Thanks for telling us. Gentle mode is on: no jumping, all-out efforts, bouncing, breath-holding "
+                  "or head-down moves, and you should be able to talk the whole time. Please check with your "
+                  "doctor before you start, and stop if anything feels wrong.", "warning")
         if not onboarding:
             flash("Saved.", "success")
             return redirect(url_for("profile.edit"), code=303)

@@ -27,7 +27,6 @@ REST = {"raise": 5, "dynamic": 10, "activation": 10, "potentiation": 30, "static
 EFFORT = {"too_easy": 1.25, "too_hard": 0.8}
 CLOSE_ENOUGH = 0.04  # aim well inside the rules' ±10%
 BREATHING_FROM_MINUTES = 5  # a cool-down or stretching session this long ends with a breathing drill
-COOLDOWN_STRETCH_INTENSITY = rules.FRONT_LOADED_INTENSITY
 POWER_WORK = rules.POWER_WORK_SECONDS
 
 KIND_WHY = {
@@ -82,6 +81,7 @@ class Unit:
     why: str
     keep: bool = False  # asked for by a rule: never dropped to fit the time
     min_rest: int = 0  # time to get down to or up from the floor afterwards (N2)
+    bounds: object = None  # rules.timing_bounds for this exercise and person, worked out once
 
     @property
     def sides(self):
@@ -121,21 +121,17 @@ class _Builder:
         self.used = set()
         self.covered = Counter()
         self.notes = []
+        self.peak = None  # the power drills' intensity, which nothing before them may pass (N1)
 
     # -- choosing -------------------------------------------------------------------------
     def candidates(self, phase):
         req = self.request
         out = [ex for ex in self.pool if phase in ex.phases and rules.phase_accepts(phase, ex, req)]
-        if req.kind == "warmup" and rules.balance_rules(req):
-            out = [ex for ex in out if not rules.is_floor(ex)]  # a warm-up would take two trips down (N2)
         if phase == "stretch":
             out = [ex for ex in out if ex.type != "breathing"]  # breathing has its own slot at the end
-            if req.kind == "cooldown":
-                out = [ex for ex in out if ex.intensity <= COOLDOWN_STRETCH_INTENSITY]
         if phase == "potentiate":
             if not rules.has_potentiation(req):
                 return []
-            out = [ex for ex in out if not rules.is_floor(ex)]  # N2: no getting down once the power starts
             fitting = [ex for ex in out if rules.pattern_fits(ex, req)]
             if fitting:
                 return fitting
@@ -172,22 +168,33 @@ class _Builder:
 
     def clashes(self, ex, units, phase):
         """N12: another exercise in this phase already does the same job."""
-        main = ex.targets[0]
-        if main == "full_body" or main in self.request.tight_areas or phase in ("raise", "pulse_down"):
+        if not rules.counts_for_variety(ex, phase, self.request):
             return False
-        return any(u.phase == phase and u.ex.targets[0] == main and u.ex.type == ex.type for u in units)
+        return any(u.phase == phase and u.ex.targets[0] == ex.targets[0] and u.ex.type == ex.type
+                   and rules.counts_for_variety(u.ex, phase, self.request) for u in units)
 
     def pick(self, ranked, units, phase, everything=()):
         """The best remaining candidate, preferring muscles not yet covered."""
         if self.count >= self.cap:
             return None
+        stretched = {g for u in everything for g in rules.stretched_groups(u.ex)}
+        if phase == "stretch" and len(stretched) < rules.coverage_needed(self.request):
+            # N3 first: while groups are missing, a stretch that reaches a new one wins if there is any.
+            best = self.best(ranked, units, phase, everything, stretched,
+                             lambda ex: set(rules.stretched_groups(ex)) - stretched)
+            if best is not None:
+                return best
+        return self.best(ranked, units, phase, everything, stretched, lambda ex: True)
+
+    def best(self, ranked, units, phase, everything, stretched, wanted):
         req = self.request
         has_specific = any(req.activity in u.ex.activities for u in units)
         needs_key = phase in ("activate", "mobilise") and not any(rules.key_region_fits(u.ex, req) for u in units)
-        stretched = {g for u in everything for g in rules.stretched_groups(u.ex)}
         best, best_score = None, None
         for base, ex in ranked:
-            if ex.id in self.used or self.clashes(ex, list(everything) or units, phase):
+            if ex.id in self.used or not wanted(ex) or self.clashes(ex, list(everything) or units, phase):
+                continue
+            if self.peak is not None and phase != "potentiate" and ex.intensity > self.peak:
                 continue
             if ex.type == "static" and phase == "mobilise" and any(u.ex.type == "static" for u in units):
                 continue  # at most one hold in a warm-up's mobilise phase
@@ -200,7 +207,7 @@ class _Builder:
                 groups = set(rules.stretched_groups(ex))
                 if (groups & stretched) - req.tight_areas:
                     continue  # N3: one stretch per major group, unless it is tight
-                score += 4 * len(groups - stretched) - 3 * len(groups & stretched)  # N3: reach, don't repeat
+                score += 3 * len(groups - stretched)
             if best_score is None or score > best_score:
                 best, best_score = ex, score
         return best
@@ -221,23 +228,25 @@ class _Builder:
         else:
             sets = _clamp(ex.default_sets, b.sets)
         rest = ex.rest or REST[ex.type] + (10 if ex.type == "potentiation" and req.feedback == "too_hard" else 0)
-        unit = Unit(ex, phase, seconds, sets, 0, self.why(ex, phase) + why_extra, keep=keep)
+        unit = Unit(ex, phase, seconds, sets, 0, self.why(ex, phase) + why_extra, keep=keep, bounds=b)
         unit.rest = _clamp(rest, self.rest_range(unit, seconds))
         return unit
 
     def rest_range(self, unit, seconds):
-        b = rules.timing_bounds(unit.ex, self.request.kind, self.request.older_adult)
+        b = unit.bounds
         lo, hi = max(b.rest[0], unit.min_rest), max(b.rest[1], unit.min_rest + 10 if unit.min_rest else 0)
         if unit.ex.type == "potentiation":
             lo = max(lo, rules.potentiation_rest(unit.ex, seconds))
         return lo, max(lo, hi)
 
     def valid(self, unit, seconds, sets, rest):
-        b = rules.timing_bounds(unit.ex, self.request.kind, self.request.older_adult)
+        b = unit.bounds
+        if not (b.seconds[0] <= seconds <= b.seconds[1] and b.sets[0] <= sets <= b.sets[1]):
+            return False
         lo, hi = self.rest_range(unit, seconds)
         if unit.ex.type == "potentiation" and sets * seconds < POWER_WORK:
             return False
-        return b.seconds[0] <= seconds <= b.seconds[1] and b.sets[0] <= sets <= b.sets[1] and lo <= rest <= hi
+        return lo <= rest <= hi
 
     def why(self, ex, phase):
         req = self.request
@@ -268,19 +277,28 @@ class _Builder:
         while True:
             mine = [u for u in units if u.phase == phase]
             spent = sum(u.duration for u in mine)
-            if spent >= budget or len(mine) >= limit:
+            short = self.groups_missing(units) if phase == "stretch" else 0
+            if (spent >= budget and not short) or len(mine) >= limit:
                 return
             ex = self.pick(ranked, mine, phase, everything + units)
             if ex is None:
                 return
             unit = self.make_unit(ex, phase)
-            if mine and spent + unit.duration > budget + unit.duration / 2:
+            if short and spent + unit.duration > budget:
+                self.shrink(unit)  # N3: one more group matters more than longer holds
+                unit.keep = True
+            elif mine and spent + unit.duration > budget + unit.duration / 2:
                 return
             if not mine and unit.duration > budget:
                 self.shrink(unit)
                 if unit.duration > 2 * budget and self.request.minutes < 8:
                     return  # too short a routine for this phase (R3 asks for all four from 8 minutes)
             self.add(units, unit)
+
+    def groups_missing(self, units):
+        """How many more major groups this stretching session must reach (N3)."""
+        reached = {g for u in units for g in rules.stretched_groups(u.ex)}
+        return max(0, rules.coverage_needed(self.request) - len(reached))
 
     def shrink(self, unit):
         """The smallest timing the rules allow for this unit."""
@@ -312,6 +330,22 @@ class _Builder:
             if not done:
                 self.notes.append(f"Nothing for {what} suits your equipment today; ask a physio for a home "
                                   "programme that includes it.")
+
+    def seed_key_regions(self, plan):
+        """N4: activate and mobilise each open with an area the activity leans on, the scarcer first."""
+        req = self.request
+        if req.kind not in ("warmup", "mobility"):
+            return
+        options = {phase: [ex for ex in self.candidates(phase) if rules.key_region_fits(ex, req)]
+                   for phase in ("activate", "mobilise") if phase in plan}
+        for phase in sorted(options, key=lambda p: len(options[p])):
+            if any(rules.key_region_fits(u.ex, req) for u in plan[phase]):
+                continue
+            free = [ex for ex in options[phase] if ex.id not in self.used and not self.clashes(ex, plan[phase], phase)
+                    and (self.peak is None or ex.intensity <= self.peak)]
+            if free:
+                best = max(free, key=lambda ex: (self.base_score(ex, phase), ex.id))
+                self.add(plan[phase], self.make_unit(best, phase, keep=True))
 
     def seed_fifa(self, plan):
         """R4: one exercise of each FIFA 11+ component, the hardest variation at the person's level."""
@@ -384,12 +418,14 @@ class _Builder:
         """N3: after a change, no major group takes more than its share of the stretching."""
         if self.request.kind != "flexibility":
             return True
-        return rules.shares_ok([(u.ex, u.duration) for u in units if u.phase == "stretch"], self.request)
+        return rules.shares_ok([(u.ex, u.sides * u.sets * u.seconds) for u in units if u.phase == "stretch"],
+                               self.request)
 
     def adjust(self, units, target, ranked_by_phase, lo=None, hi=None):
         """Nudge timings (and add or drop exercises) until the units' total is close to target."""
         lo = target * (1 - CLOSE_ENOUGH) if lo is None else lo
         hi = target * (1 + CLOSE_ENOUGH) if hi is None else hi
+        self.scale(units, target)
         for _ in range(300):
             total = sum(u.duration for u in units)
             if lo <= total <= hi:
@@ -418,6 +454,19 @@ class _Builder:
                 continue
             else:
                 return
+
+    def scale(self, units, target):
+        """A first, coarse fit: stretch or shrink every interval in proportion, within its bounds."""
+        total = sum(u.duration for u in units)
+        if not total or not units:
+            return
+        ratio = target / total
+        if 0.85 <= ratio <= 1.15:
+            return
+        for unit in units:
+            seconds = _clamp(_round5(unit.seconds * ratio), unit.bounds.seconds)
+            if seconds != unit.seconds and self.valid(unit, seconds, unit.sets, unit.rest):
+                unit.seconds = seconds
 
     def add_exercise(self, units, diff, ranked_by_phase):
         """Add one more exercise to the phase furthest under its share, if one fits the gap."""
@@ -486,14 +535,22 @@ class _Builder:
         self.seed_required(plan)
         if rules.fifa_template(req):
             self.seed_fifa(plan)
-        units = [u for phase in phases for u in plan[phase]]
-        breathing = None
+        self.seed_key_regions(plan)
         if req.kind in ("cooldown", "flexibility"):
             self.cap -= 1  # room for the breathing at the end
-        # Power drills first, so the cap on exercises never squeezes them out; arrange() orders them last.
-        for phase in sorted(phases, key=lambda p: p != "potentiate"):
-            limit = max(1, round(self.cap * budgets[phase] / self.target))
-            self.fill(phase, units, ranked[phase], budgets[phase], [], limit)
+        # Power drills first, so the cap on exercises never squeezes them out and nothing before them is
+        # harder than their peak (N1); arrange() orders them last.
+        limits = {phase: max(1, round(self.cap * budgets[phase] / self.target)) for phase in phases}
+        if "potentiate" in phases:
+            self.fill("potentiate", plan["potentiate"], ranked["potentiate"], budgets["potentiate"], [],
+                      limits["potentiate"])
+            if plan["potentiate"]:
+                self.peak = max(u.ex.intensity for u in plan["potentiate"])
+        self.seed_key_regions(plan)
+        units = [u for phase in phases for u in plan[phase]]
+        for phase in phases:
+            if phase != "potentiate":
+                self.fill(phase, units, ranked[phase], budgets[phase], [], limits[phase])
         breathing = self.breathing_unit(units)
         if breathing is not None:
             self.add(units, breathing)

@@ -4,7 +4,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from .. import vocabulary as v
 from ..profile.forms import ChoiceList
-from .data import MINUTES
+from .data import MINUTES, REQUEST_SPACES
 
 
 class RoutineForm(FlaskForm):
@@ -15,6 +15,8 @@ class RoutineForm(FlaskForm):
         InputRequired(message="How many minutes do you have?"),
         NumberRange(*MINUTES, message=f"Choose {MINUTES[0]} to {MINUTES[1]} minutes.")])
     focus = ChoiceList("Focus on (optional)", choices=[(r, v.region_label(r)) for r in v.REGIONS])
+    space = RadioField("Where?", default="room", choices=[(s, v.label(s)) for s in REQUEST_SPACES],
+                       validators=[InputRequired(message="Choose indoors or outdoors.")])
 
 
 class QuickStartForm(FlaskForm):

@@ -34,8 +34,8 @@ def person_notes(req, left_out, pool):
     notes = []
     if req.screening_positive:
         notes.append("Gentle mode is on because you answered “yes” to a health question: no high-impact, all-out, "
-                     "bouncing, breath-holding or head-down moves. Work easily: you should be able to talk the "
-                     "whole time. Please check with your doctor before you start.")
+                     "bouncing, breath-holding, long hard holds or head-down moves. Work easily: you should be able "
+                     "to talk the whole time. Please check with your doctor before you start.")
     if req.dizziness:
         notes.append("Because you have felt dizzy or faint, balance precautions apply: hold a support for one-leg "
                      "work, no quick head movements, and go slowly when you get up from the floor.")

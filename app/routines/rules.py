@@ -189,10 +189,14 @@ def max_exercises(request):
 
 
 def coverage_needed(request):
-    """N3: how many of the nine major groups a stretching session of this length must reach."""
+    """N3: how many of the nine major groups a stretching session of this length must reach: six from
+    15 minutes, four from 10, and never more than the time allows two holds a side for."""
     if request.kind != "flexibility" or request.minutes < 10:
         return 0
-    return 6 if request.minutes >= 15 else 4
+    lo, hi = flexibility_raise_range(request.minutes)
+    hold = 30 if request.older_adult else 10
+    per_group = 2 * 2 * (hold + 5)
+    return min(6 if request.minutes >= 15 else 4, (target_seconds(request) - hi) // per_group)
 
 
 def is_floor(ex):
@@ -378,7 +382,11 @@ def eligible(catalog, request, phase, test=lambda ex: True):
 
 
 def phase_accepts(phase, ex, request):
-    """Which types each phase takes (N1, N13): breathing ends a session, foam rolling is not a pulse-down."""
+    """Which exercises each phase takes (N1, N2, N13): breathing ends a session, foam rolling is not a
+    pulse-down, no getting down to the floor once the power starts or in a warm-up for someone who
+    may only go down once, and a cool-down's stretching stays easy."""
+    if request.kind == "warmup" and is_floor(ex) and (phase == "potentiate" or balance_rules(request)):
+        return False
     if phase == "raise":
         return ex.type in ("raise", "dynamic") and ex.intensity >= 3
     if phase == "activate":
@@ -392,7 +400,8 @@ def phase_accepts(phase, ex, request):
     if phase == "pulse_down":
         return ex.type in ("raise", "dynamic", "activation") and not is_floor(ex)
     if phase == "stretch":
-        return ex.type in ("static", "foam_roll", "breathing")
+        return ex.type in ("static", "foam_roll", "breathing") and (
+            request.kind != "cooldown" or ex.intensity <= FRONT_LOADED_INTENSITY)
     return False
 
 
@@ -435,10 +444,9 @@ def _check_intensity(routine, request, catalog):
         for a, b in zip(pulse, pulse[1:]):
             if levels[b] > levels[a]:
                 out.append(Violation("N1", "a cool-down's pulse-down must settle, not speed up again", b))
-        ceiling = levels[pulse[-1]] if pulse else FRONT_LOADED_INTENSITY
         for i, s in enumerate(steps):
-            if s.phase == "stretch" and levels[i] > min(ceiling, FRONT_LOADED_INTENSITY):
-                out.append(Violation("N1", f"{s.exercise_id} is harder than the pulse-down before it", i))
+            if s.phase == "stretch" and levels[i] > FRONT_LOADED_INTENSITY:
+                out.append(Violation("N1", f"{s.exercise_id} is too hard for the end of a cool-down", i))
     for i, s in enumerate(steps):
         if catalog[s.exercise_id].type == "breathing" and any(
                 catalog[t.exercise_id].type != "breathing" for t in steps[i + 1:]):
@@ -499,14 +507,20 @@ def _check_variety(routine, request, catalog):
     seen = {}
     for i, step in _units(routine):
         ex = catalog[step.exercise_id]
-        main = ex.targets[0]
-        if main == "full_body" or main in request.tight_areas or step.phase in ("raise", "pulse_down"):
+        if not counts_for_variety(ex, step.phase, request):
             continue
-        key = (step.phase, main, ex.type)
+        key = (step.phase, ex.targets[0], ex.type)
         if key in seen:
-            out.append(Violation("N12", f"{ex.id} does the same job as {seen[key]} ({main})", i))
+            out.append(Violation("N12", f"{ex.id} does the same job as {seen[key]} ({ex.targets[0]})", i))
         seen.setdefault(key, ex.id)
     return out
+
+
+def counts_for_variety(ex, phase, request):
+    """N12 looks at muscles: not at whole-body or heart-rate work, a tight area, or FIFA 11+'s own set."""
+    main = ex.targets[0]
+    return not (main == "full_body" or main in request.tight_areas or phase in ("raise", "pulse_down")
+                or (ex.fifa and fifa_template(request)))
 
 
 def _check_required(routine, request, catalog):
@@ -637,11 +651,13 @@ def key_region_fits(ex, request):
 def _check_key_regions(routine, request, catalog):
     """N4: activate and mobilise each work an area the activity leans on, or the routine says why not."""
     out = []
+    used = {s.exercise_id for s in routine.steps}
     for phase in ("activate", "mobilise"):
         if not any(s.phase == phase for s in routine.steps):
             continue
         has = any(key_region_fits(catalog[s.exercise_id], request) for s in routine.steps if s.phase == phase)
-        if not has and eligible(catalog, request, phase, lambda ex: key_region_fits(ex, request)):
+        if not has and eligible(catalog, request, phase, lambda ex: key_region_fits(ex, request)
+                                and ex.id not in used):
             out.append(Violation("N4", f"the {phase} phase works none of the areas {v.label(request.activity)} "
                                        "leans on"))
     return out
@@ -671,7 +687,7 @@ def coverable_groups(catalog, request):
 
 
 def group_seconds(pairs):
-    """(seconds per major group, total stretching seconds) from (exercise, duration) pairs."""
+    """(seconds held per major group, total seconds held) from (exercise, seconds held) pairs."""
     groups, total = Counter(), 0
     for ex, duration in pairs:
         if ex.stretch:
@@ -698,7 +714,7 @@ def shares_ok(pairs, request):
 def _check_coverage(routine, request, catalog):
     """N3 (ACSM): stretch the major groups, none at the expense of the rest."""
     out = []
-    pairs = [(catalog[s.exercise_id], s.duration) for s in routine.steps if s.phase == "stretch"]
+    pairs = [(catalog[s.exercise_id], s.sets * s.seconds) for s in routine.steps if s.phase == "stretch"]
     groups, _ = group_seconds(pairs)
     need = min(coverage_needed(request), len(coverable_groups(catalog, request)))
     if len(groups) < need:

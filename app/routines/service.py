@@ -8,6 +8,7 @@ from .. import vocabulary as v
 from ..catalog import store
 from ..db import Prepared
 from ..models import Routine, SessionLog, utcnow
+from .data import REQUEST_SPACES as SPACES
 from .data import Routine as PlainRoutine
 from .data import RoutineRequest
 from .engine import build_routine, swap_step
@@ -16,8 +17,8 @@ RECENT_SESSIONS = 3
 PAIN_MEMORY_DAYS = 14
 
 
-def request_for(profile, kind, minutes, activity, seed=None, focus=()):
-    """The engine request for this person: profile, last feedback, recent exercises."""
+def request_for(profile, kind, minutes, activity, seed=None, focus=(), space=None):
+    """The engine request for this person: profile, condition details, last feedback, recent exercises."""
     recent = list(SessionLog.select(SessionLog.exercise_ids, SessionLog.kind, SessionLog.rating,
                                     SessionLog.pain, SessionLog.pain_area, SessionLog.finished_at)
                   .where(SessionLog.account == profile.account_id)
@@ -27,14 +28,34 @@ def request_for(profile, kind, minutes, activity, seed=None, focus=()):
     cutoff = utcnow() - dt.timedelta(days=PAIN_MEMORY_DAYS)
     sore = frozenset(log.pain_area for log in recent
                      if log.pain in ("mild", "stopped") and log.pain_area and log.finished_at >= cutoff)
+    details = (profile.condition_details or {}) if profile.health_consent else {}
     return RoutineRequest(
         kind=kind, minutes=minutes, activity=activity, level=profile.level, age=profile.age,
+        space=space or profile.space or "room", dizziness=profile.dizziness,
+        weeks_since_surgery=details.get("weeks_since_surgery"), surgeon_cleared=bool(details.get("surgeon_cleared")),
+        pregnancy_weeks=details.get("pregnancy_weeks"), spine_fracture=details.get("spine_fracture"),
+        back_worse=details.get("back_worse"),
         conditions=frozenset(profile.conditions) if profile.health_consent else frozenset(),
         equipment=frozenset(profile.equipment), screening_positive=profile.screening_positive,
         tight_areas=frozenset(profile.tight_areas) | frozenset(focus), recent_exercise_ids=recent_ids,
         feedback=same_kind.rating if same_kind else None, avoid_regions=sore,
         seed=random.SystemRandom().randrange(1_000_000) if seed is None else seed,
     )
+
+
+def remember_space(profile, space):
+    """Where someone moved last time is where they'll probably move next time."""
+    if space in SPACES and space != profile.space:
+        profile.space = space
+        profile.save(only=[type(profile).space])
+
+
+def pain_areas(profile):
+    """Every body area a person can say hurt, the areas of their own conditions first."""
+    own = [v.CONDITION_PAIN_AREA[c] for c in (profile.conditions if profile.health_consent else [])
+           if c in v.CONDITION_PAIN_AREA]
+    own = list(dict.fromkeys(own))
+    return own + [area for area in v.PAIN_AREAS if area not in own]
 
 
 def title_for(kind, activity, minutes):
@@ -47,9 +68,9 @@ def title_for(kind, activity, minutes):
     return f"{name} · {minutes}\u00a0min"  # keep "8 min" on one line
 
 
-def create(profile, kind, minutes, activity, focus=(), fallback_reason=None):
+def create(profile, kind, minutes, activity, focus=(), fallback_reason=None, space=None):
     """A routine from the deterministic engine. ``fallback_reason``: why the AI didn't build it."""
-    request = request_for(profile, kind, minutes, activity, focus=focus)
+    request = request_for(profile, kind, minutes, activity, focus=focus, space=space)
     routine = build_routine(request, store.current())
     data = routine.to_dict()
     if fallback_reason:

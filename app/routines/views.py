@@ -24,11 +24,13 @@ def _quick_starts(profile):
 
 
 def _usual(profile):
-    return {"kind": "warmup", "activity": profile.usual_activity, "minutes": profile.usual_minutes, "focus": []}
+    return {"kind": "warmup", "activity": profile.usual_activity, "minutes": profile.usual_minutes, "focus": [],
+            "space": profile.space}
 
 
 def _form_page(form):
     values = {"kind": form.kind.data, "activity": form.activity.data, "focus": form.focus.data or [],
+              "space": form.space.data if form.space.data in service.SPACES else "room",
               "minutes": form.minutes.raw_data[0] if form.minutes.raw_data else form.minutes.data}
     return render_template("routines/new.html", values=values, errors=form.errors), 422
 
@@ -58,7 +60,8 @@ def create():
     if not form.validate_on_submit():
         return _form_page(form)
     params = {"kind": form.kind.data, "minutes": form.minutes.data, "activity": form.activity.data,
-              "focus": sorted(form.focus.data or ())}
+              "focus": sorted(form.focus.data or ()), "space": form.space.data}
+    service.remember_space(profile, form.space.data)
     reason = None
     if request.form.get("with_ai"):
         from ..coach import jobs
@@ -72,7 +75,7 @@ def create():
             build_ai_routine(job.id)
             return redirect(url_for("coach.job", job_id=job.id), code=303)
     row = service.create(profile, params["kind"], params["minutes"], params["activity"], focus=params["focus"],
-                         fallback_reason=reason)
+                         fallback_reason=reason, space=params["space"])
     return redirect(url_for("routines.show", routine_id=row.id), code=303)
 
 
@@ -140,7 +143,8 @@ def swap(routine_id, index):
 def play(routine_id):
     row = _owned_or_404(routine_id)
     player = service.player_data(row, media.for_routine(row.data))
-    return render_template("routines/play.html", routine=row, player=player)
+    return render_template("routines/play.html", routine=row, player=player,
+                           pain_areas=service.pain_areas(current_profile()))
 
 
 @bp.get("/routines/<id:routine_id>/offline")

@@ -85,7 +85,7 @@ def clean(data, account_id, known_ids):
     if out["pain"] not in PAINS:
         errors["pain"] = f"must be one of {', '.join(PAINS)}"
     out["pain_area"] = data.get("pain_area") or None
-    if out["pain_area"] is not None and out["pain_area"] not in v.REGIONS:
+    if out["pain_area"] is not None and out["pain_area"] not in v.PAIN_AREAS:
         errors["pain_area"] = "must be a body area from the list"
     note = data.get("note") or ""
     if not isinstance(note, str) or len(note) > NOTE_MAX:
