@@ -211,11 +211,7 @@ def load_file(path=DATA_DIR):
 
 def export_record(ex):
     """The public JSON shape of one exercise (CLI export, data download)."""
-    record = ex.to_dict()
-    record["phases"], record["targets"] = list(ex.phases), list(ex.targets)
-    record["equipment"], record["contra_tags"] = list(ex.equipment), list(ex.contra_tags)
-    record["activities"], record["instructions"] = list(ex.activities), list(ex.instructions)
-    return record
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in ex.to_dict().items()}
 
 
 def from_record(record):

@@ -53,7 +53,7 @@ def payload(request, candidates, catalog_by_id):
     """Exactly what is sent: codes and catalog facts, never names, e-mail or free-text notes."""
     return {
         "session": {"kind": request.kind, "minutes": request.minutes, "activity": request.activity,
-                    "phases_in_order": list(v.KIND_PHASES[request.kind])},
+                    "space": request.space, "phases_in_order": list(v.KIND_PHASES[request.kind])},
         "person": {"level": request.level, "age_band": age_band(request.age),
                    "condition_codes": sorted(request.conditions), "equipment": sorted(request.equipment),
                    "gentle_mode": request.screening_positive, "tight_areas": sorted(request.tight_areas),

@@ -653,7 +653,11 @@ def candidates_for(request, catalog):
     builder = _Builder(request, catalog)
     out = {}
     for phase in v.KIND_PHASES[request.kind]:
-        for ex in builder.candidates(phase):
+        options = builder.candidates(phase)
+        if phase == "stretch":  # the breathing drill that ends the session
+            options += [ex for ex in builder.pool if ex.type == "breathing" and "stretch" in ex.phases
+                        and rules.phase_accepts("stretch", ex, request)]
+        for ex in options:
             out.setdefault(ex.id, []).append(phase)
     return out
 

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from .. import vocabulary as v
 from ..profile.forms import ChoiceList
@@ -15,8 +15,8 @@ class RoutineForm(FlaskForm):
         InputRequired(message="How many minutes do you have?"),
         NumberRange(*MINUTES, message=f"Choose {MINUTES[0]} to {MINUTES[1]} minutes.")])
     focus = ChoiceList("Focus on (optional)", choices=[(r, v.region_label(r)) for r in v.REGIONS])
-    space = RadioField("Where?", default="room", choices=[(s, v.label(s)) for s in REQUEST_SPACES],
-                       validators=[InputRequired(message="Choose indoors or outdoors.")])
+    # Left out (a one-tap start, an older page), it is where the person moved last time.
+    space = RadioField("Where?", choices=[(s, v.label(s)) for s in REQUEST_SPACES], validators=[Optional()])
 
 
 class QuickStartForm(FlaskForm):

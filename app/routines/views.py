@@ -60,8 +60,8 @@ def create():
     if not form.validate_on_submit():
         return _form_page(form)
     params = {"kind": form.kind.data, "minutes": form.minutes.data, "activity": form.activity.data,
-              "focus": sorted(form.focus.data or ()), "space": form.space.data}
-    service.remember_space(profile, form.space.data)
+              "focus": sorted(form.focus.data or ()), "space": form.space.data or profile.space}
+    service.remember_space(profile, params["space"])
     reason = None
     if request.form.get("with_ai"):
         from ..coach import jobs

@@ -19,7 +19,7 @@ def request_from(body):
     sent = json.loads(body["messages"][0]["content"].split("\n", 1)[1])
     s, p = sent["session"], sent["person"]
     return sent, RoutineRequest(
-        kind=s["kind"], minutes=s["minutes"], activity=s["activity"], level=p["level"],
+        kind=s["kind"], minutes=s["minutes"], activity=s["activity"], level=p["level"], space=s["space"],
         conditions=frozenset(p["condition_codes"]), equipment=frozenset(p["equipment"]),
         screening_positive=p["gentle_mode"], tight_areas=frozenset(p["tight_areas"]),
         avoid_regions=frozenset(p["avoid_areas"]), feedback=p["last_feedback"], seed=7)
