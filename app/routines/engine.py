@@ -284,9 +284,10 @@ class _Builder:
             if ex is None:
                 return
             unit = self.make_unit(ex, phase)
-            if short and spent + unit.duration > budget:
-                self.shrink(unit)  # N3: one more group matters more than longer holds
-                unit.keep = True
+            if short and self.groups_missing(units + [unit]) < short:
+                unit.keep = True  # N3: one more group matters more than longer holds
+                if spent + unit.duration > budget:
+                    self.shrink(unit)
             elif mine and spent + unit.duration > budget + unit.duration / 2:
                 return
             if not mine and unit.duration > budget:
@@ -463,9 +464,13 @@ class _Builder:
         ratio = target / total
         if 0.85 <= ratio <= 1.15:
             return
+        before = [unit.seconds for unit in units]
         for unit in units:
             seconds = _clamp(_round5(unit.seconds * ratio), unit.bounds.seconds)
             if seconds != unit.seconds and self.valid(unit, seconds, unit.sets, unit.rest):
+                unit.seconds = seconds
+        if not self.shares_ok(units):
+            for unit, seconds in zip(units, before):
                 unit.seconds = seconds
 
     def add_exercise(self, units, diff, ranked_by_phase):
@@ -525,9 +530,9 @@ class _Builder:
 
     def build(self):
         req = self.request
+        no_warming = req.kind == "flexibility" and rules.flexibility_raise_range(req.minutes)[1] == 0
         phases = [p for p in v.KIND_PHASES[req.kind]
-                  if not (p == "potentiate" and not rules.has_potentiation(req))
-                  and not (p == "raise" and req.kind == "flexibility" and rules.flexibility_raise_range(req.minutes)[1] == 0)]
+                  if not (p == "potentiate" and not rules.has_potentiation(req)) and not (p == "raise" and no_warming)]
         budgets = self.budgets(phases)
         ranked = {phase: sorted(((self.base_score(ex, phase), ex) for ex in self.candidates(phase)),
                                 key=lambda pair: (-pair[0], pair[1].id)) for phase in phases}
@@ -535,7 +540,6 @@ class _Builder:
         self.seed_required(plan)
         if rules.fifa_template(req):
             self.seed_fifa(plan)
-        self.seed_key_regions(plan)
         if req.kind in ("cooldown", "flexibility"):
             self.cap -= 1  # room for the breathing at the end
         # Power drills first, so the cap on exercises never squeezes them out and nothing before them is

@@ -385,6 +385,8 @@ def phase_accepts(phase, ex, request):
     """Which exercises each phase takes (N1, N2, N13): breathing ends a session, foam rolling is not a
     pulse-down, no getting down to the floor once the power starts or in a warm-up for someone who
     may only go down once, and a cool-down's stretching stays easy."""
+    if not suits_activity(ex, request):
+        return False
     if request.kind == "warmup" and is_floor(ex) and (phase == "potentiate" or balance_rules(request)):
         return False
     if phase == "raise":
@@ -392,8 +394,9 @@ def phase_accepts(phase, ex, request):
     if phase == "activate":
         return ex.type in ("activation", "dynamic")
     if phase == "mobilise":
-        if ex.type == "static":
-            return request.kind == "warmup" and not request.tight_areas.isdisjoint(ex.targets)
+        if ex.type == "static":  # R2: a short hold before activity, only where tight and with time for it
+            return (request.kind == "warmup" and request.minutes >= 10
+                    and not request.tight_areas.isdisjoint(ex.targets))
         return ex.type in ("dynamic", "activation")
     if phase == "potentiate":
         return ex.type == "potentiation"
@@ -403,6 +406,11 @@ def phase_accepts(phase, ex, request):
         return ex.type in ("static", "foam_roll", "breathing") and (
             request.kind != "cooldown" or ex.intensity <= FRONT_LOADED_INTENSITY)
     return False
+
+
+def suits_activity(ex, request):
+    """An exercise made for one activity (spin-ups on the bike, FIFA 11+ benches) is for that activity only."""
+    return "general" in ex.activities or request.activity in ex.activities
 
 
 def _rank(kind, phase):
@@ -433,8 +441,10 @@ def _check_intensity(routine, request, catalog):
             if s.phase == "raise" and levels[i] < 3:
                 out.append(Violation("N1", f"{s.exercise_id} is too gentle to raise your heart rate", i))
         power = [i for i, s in enumerate(steps) if s.phase == "potentiate"]
+        # FIFA 11+ puts its Nordics in Part 2 on purpose: its own order stands.
+        others = [lvl for s, lvl in zip(steps, levels) if not (catalog[s.exercise_id].fifa and fifa_template(request))]
         if power:
-            if levels[power[-1]] < max(levels):
+            if levels[power[-1]] < max(others or levels):
                 out.append(Violation("N1", "the warm-up must peak with its last power drill", power[-1]))
             for a, b in zip(power, power[1:]):
                 if levels[b] < levels[a]:

@@ -208,7 +208,7 @@ def test_upper_body_warmups_with_no_equipment_activate_the_upper_body(activity, 
 
 
 @pytest.mark.parametrize("activity,patterns,never", [
-    ("racket", {"swing", "cut"}, {"finger-flicks"}),  # racket seeds 0–7
+    ("racket", {"swing", "cut"}, {"quick-punches"}),  # racket seeds 0–7
     ("cycling", {"pedal"}, {"squat-jumps"}),  # [5]
     ("hiking", {"step"}, {"lateral-bounds"}),  # [19], [20]
     ("climbing", {"pull", "grip"}, {"quick-punches"}),  # [21], [140]
@@ -237,7 +237,7 @@ def test_a_desk_break_has_no_power_drills():  # [23], [24]
 ])
 def test_long_sessions_are_routines_not_a_catalogue_dump(case):
     routine = gen(**case)
-    assert len(ids(routine)) <= 15
+    assert len({s.exercise_id for s in routine.steps}) <= 15
     if case["kind"] == "warmup":
         assert routine.total_seconds <= 20 * 60 * 1.1
         assert any("20 minutes" in note for note in routine.notes)
