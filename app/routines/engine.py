@@ -181,12 +181,12 @@ class _Builder:
         if phase == "stretch" and len(stretched) < rules.coverage_needed(self.request):
             # N3 first: while groups are missing, a stretch that reaches a new one wins if there is any.
             best = self.best(ranked, units, phase, everything, stretched,
-                             lambda ex: set(rules.stretched_groups(ex)) - stretched)
+                             lambda ex: set(rules.stretched_groups(ex)) - stretched, short=True)
             if best is not None:
                 return best
         return self.best(ranked, units, phase, everything, stretched, lambda ex: True)
 
-    def best(self, ranked, units, phase, everything, stretched, wanted):
+    def best(self, ranked, units, phase, everything, stretched, wanted, short=False):
         req = self.request
         has_specific = any(req.activity in u.ex.activities for u in units)
         needs_key = phase in ("activate", "mobilise") and not any(rules.key_region_fits(u.ex, req) for u in units)
@@ -205,8 +205,8 @@ class _Builder:
                 score += 8  # N4
             if phase == "stretch":
                 groups = set(rules.stretched_groups(ex))
-                if (groups & stretched) - req.tight_areas:
-                    continue  # N3: one stretch per major group, unless it is tight
+                if (groups & stretched) - req.tight_areas and not (short and groups - stretched):
+                    continue  # N3: one stretch per major group, unless tight or the only way to a missing one
                 score += 3 * len(groups - stretched)
             if best_score is None or score > best_score:
                 best, best_score = ex, score

@@ -697,13 +697,14 @@ def coverable_groups(catalog, request):
 
 
 def group_seconds(pairs):
-    """(seconds held per major group, total seconds held) from (exercise, seconds held) pairs."""
+    """(seconds held per major group, total seconds held) from (exercise, seconds held) pairs; a stretch's
+    time belongs to the muscle it is for, its first target."""
     groups, total = Counter(), 0
     for ex, duration in pairs:
         if ex.stretch:
             total += duration
-            for group in stretched_groups(ex):
-                groups[group] += duration
+            if ex.targets[0] in v.MAJOR_GROUPS:
+                groups[ex.targets[0]] += duration
     return groups, total
 
 
@@ -725,7 +726,7 @@ def _check_coverage(routine, request, catalog):
     """N3 (ACSM): stretch the major groups, none at the expense of the rest."""
     out = []
     pairs = [(catalog[s.exercise_id], s.sets * s.seconds) for s in routine.steps if s.phase == "stretch"]
-    groups, _ = group_seconds(pairs)
+    groups = {g for ex, _ in pairs for g in stretched_groups(ex)}
     need = min(coverage_needed(request), len(coverable_groups(catalog, request)))
     if len(groups) < need:
         out.append(Violation("N3", f"stretches {len(groups)} of the major muscle groups (needs {need})"))
