@@ -112,16 +112,18 @@ class _Builder:
         self.catalog = {ex.id: ex for ex in catalog}
         self.rng = random.Random(request.seed)
         self.effort = EFFORT.get(request.feedback, 1.0)
-        forbidden, max_rank = rules.forbidden_tags(request), rules.highest_level(request)
-        self.pool = [ex for ex in catalog if rules.is_safe(ex, request, forbidden, max_rank)]
-        self.left_out = sum(1 for ex in catalog if not rules.is_safe(ex, request, forbidden, max_rank)
-                            and request.equipment.issuperset(ex.equipment))
+        safe = rules.safety_filter(request)
+        self.pool = [ex for ex in catalog if safe(ex)]
+        kept = {ex.id for ex in self.pool}
+        self.left_out = sum(1 for ex in catalog if ex.id not in kept and request.equipment.issuperset(ex.equipment))
         self.target = rules.target_seconds(request)
         self.cap = rules.max_exercises(request)
         self.used = set()
         self.covered = Counter()
         self.notes = []
         self.peak = None  # the power drills' intensity, which nothing before them may pass (N1)
+        self.jobs = set()  # (phase, main target, type) already in the routine (N12)
+        self.avoided = {t for area in request.avoid_regions for t in v.PAIN_AREA_TARGETS.get(area, (area,))}
 
     # -- choosing -------------------------------------------------------------------------
     def candidates(self, phase):
@@ -159,19 +161,9 @@ class _Builder:
             score += 1  # the point of the session
         return score
 
-    @property
-    def avoided(self):
-        out = set()
-        for area in self.request.avoid_regions:
-            out.update(v.PAIN_AREA_TARGETS.get(area, (area,)))
-        return out
-
-    def clashes(self, ex, units, phase):
+    def clashes(self, ex, phase):
         """N12: another exercise in this phase already does the same job."""
-        if not rules.counts_for_variety(ex, phase, self.request):
-            return False
-        return any(u.phase == phase and u.ex.targets[0] == ex.targets[0] and u.ex.type == ex.type
-                   and rules.counts_for_variety(u.ex, phase, self.request) for u in units)
+        return rules.counts_for_variety(ex, phase, self.request) and (phase, ex.targets[0], ex.type) in self.jobs
 
     def pick(self, ranked, units, phase, everything=()):
         """The best remaining candidate, preferring muscles not yet covered."""
@@ -192,7 +184,7 @@ class _Builder:
         needs_key = phase in ("activate", "mobilise") and not any(rules.key_region_fits(u.ex, req) for u in units)
         best, best_score = None, None
         for base, ex in ranked:
-            if ex.id in self.used or not wanted(ex) or self.clashes(ex, list(everything) or units, phase):
+            if ex.id in self.used or not wanted(ex) or self.clashes(ex, phase):
                 continue
             if self.peak is not None and phase != "potentiate" and ex.intensity > self.peak:
                 continue
@@ -272,6 +264,8 @@ class _Builder:
         units.append(unit)
         self.used.add(unit.ex.id)
         self.covered.update(unit.ex.targets)
+        if rules.counts_for_variety(unit.ex, unit.phase, self.request):
+            self.jobs.add((unit.phase, unit.ex.targets[0], unit.ex.type))
 
     def fill(self, phase, units, ranked, budget, everything, limit):
         while True:
@@ -342,7 +336,7 @@ class _Builder:
         for phase in sorted(options, key=lambda p: len(options[p])):
             if any(rules.key_region_fits(u.ex, req) for u in plan[phase]):
                 continue
-            free = [ex for ex in options[phase] if ex.id not in self.used and not self.clashes(ex, plan[phase], phase)
+            free = [ex for ex in options[phase] if ex.id not in self.used and not self.clashes(ex, phase)
                     and (self.peak is None or ex.intensity <= self.peak)]
             if free:
                 best = max(free, key=lambda ex: (self.base_score(ex, phase), ex.id))

@@ -117,14 +117,21 @@ def max_intensity(request):
 
 def is_safe(ex, request, forbidden=None, max_rank=None):
     """Whether an exercise may appear in this person's routine at all."""
+    return safety_filter(request, forbidden, max_rank)(ex)
+
+
+def safety_filter(request, forbidden=None, max_rank=None):
+    """is_safe for one request, with what it needs worked out once (the engine asks about every exercise)."""
     forbidden = forbidden_tags(request) if forbidden is None else forbidden
     max_rank = highest_level(request) if max_rank is None else max_rank
-    return (LEVEL_RANK[ex.level] <= max_rank
-            and request.equipment.issuperset(ex.equipment)
-            and forbidden.isdisjoint(ex.contra_tags)
-            and ex.intensity <= max_intensity(request)
-            and SPACE_RANK[ex.space] <= SPACE_RANK[request.space]
-            and (ex.stance != "single_leg" or ex.supported or not balance_rules(request)))
+    top, space, steady = max_intensity(request), SPACE_RANK[request.space], balance_rules(request)
+    equipment = request.equipment
+
+    def safe(ex):
+        return (LEVEL_RANK[ex.level] <= max_rank and equipment.issuperset(ex.equipment)
+                and forbidden.isdisjoint(ex.contra_tags) and ex.intensity <= top and SPACE_RANK[ex.space] <= space
+                and (ex.stance != "single_leg" or ex.supported or not steady))
+    return safe
 
 
 # -- timing -----------------------------------------------------------------------------------
@@ -377,8 +384,9 @@ def _check_safety(routine, request, catalog):
 
 def eligible(catalog, request, phase, test=lambda ex: True):
     """Exercises that could serve this phase for this person (used to tell 'can't' from 'didn't')."""
+    safe = safety_filter(request)
     return [ex for ex in catalog.values()
-            if phase in ex.phases and is_safe(ex, request) and test(ex) and phase_accepts(phase, ex, request)]
+            if phase in ex.phases and test(ex) and safe(ex) and phase_accepts(phase, ex, request)]
 
 
 def phase_accepts(phase, ex, request):
