@@ -441,6 +441,8 @@ class _Builder:
                         continue
                     if error < abs(diff) and (best is None or error < best[0]):
                         best = (error, unit, attr, value)
+            if best is None:
+                best = self.retime(units, target, total)
             if best is not None:
                 setattr(best[1], best[2], best[3])
             elif abs(diff) <= target * rules.TOLERANCE * 0.8:
@@ -449,6 +451,30 @@ class _Builder:
                 continue
             else:
                 return
+
+    def retime(self, units, target, total):
+        """No single step helps: try every sets-and-seconds pair of one unit (two moves at once)."""
+        best = None
+        for unit in units:
+            others = total - unit.duration
+            b = unit.bounds
+            for sets in range(b.sets[0], b.sets[1] + 1):
+                for seconds in range(b.seconds[0], b.seconds[1] + 1, 5):
+                    if (sets, seconds) == (unit.sets, unit.seconds) or not self.valid(unit, seconds, sets, unit.rest):
+                        continue
+                    error = abs(target - others - unit.sides * sets * (seconds + unit.rest))
+                    if error < abs(target - total) and (best is None or error < best[0]):
+                        best = (error, unit, sets, seconds)
+        if best is None:
+            return None
+        _, unit, sets, seconds = best
+        old = unit.sets, unit.seconds
+        unit.sets, unit.seconds = sets, seconds
+        if not self.shares_ok(units):
+            unit.sets, unit.seconds = old
+            return None
+        unit.seconds = old[1]
+        return (best[0], unit, "seconds", seconds)
 
     def scale(self, units, target):
         """A first, coarse fit: stretch or shrink every interval in proportion, within its bounds."""
@@ -558,9 +584,10 @@ class _Builder:
             warm = self.arrange([u for u in units if u.phase == "raise"])
             self.adjust(warm, (lo + hi) / 2, {"raise": ranked["raise"]}, lo, hi)
             held = [u for u in units if u.phase != "raise"]
-            for _ in range(2):
+            for extra in ({"stretch": ranked["stretch"]}, {}, {}):  # the last rounds only retime what is there
                 held = self.arrange(held)
-                self.adjust(held, self.target - sum(u.duration for u in warm), {"stretch": ranked["stretch"]})
+                self.adjust(held, self.target - sum(u.duration for u in warm), extra)
+            held = self.arrange(held)
             total = sum(u.duration for u in held)
             lo2 = max(lo, self.target * (1 - CLOSE_ENOUGH) - total)
             hi2 = min(hi, self.target * (1 + CLOSE_ENOUGH) - total)
@@ -568,7 +595,7 @@ class _Builder:
                 self.adjust(warm, (lo2 + hi2) / 2, {}, lo2, hi2)
             units = self.arrange(warm + held)
         else:
-            for extra in ({p: ranked[p] for p in phases}, {}):
+            for extra in ({p: ranked[p] for p in phases}, {}, {}):  # the last rounds only retime what is there
                 units = self.arrange(units)
                 self.adjust(units, self.target, extra)
             units = self.arrange(units)
