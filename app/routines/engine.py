@@ -220,7 +220,7 @@ class _Builder:
         else:
             sets = _clamp(ex.default_sets, b.sets)
         rest = ex.rest or REST[ex.type] + (10 if ex.type == "potentiation" and req.feedback == "too_hard" else 0)
-        unit = Unit(ex, phase, seconds, sets, 0, self.why(ex, phase) + why_extra, keep=keep, bounds=b)
+        unit = Unit(ex, phase, seconds, sets, 0, self.why(ex, phase, why_extra), keep=keep, bounds=b)
         unit.rest = _clamp(rest, self.rest_range(unit, seconds))
         return unit
 
@@ -240,7 +240,8 @@ class _Builder:
             return False
         return lo <= rest <= hi
 
-    def why(self, ex, phase):
+    def why(self, ex, phase, reason=""):
+        """N13: what this exercise does in this phase, and why it is in this person's routine."""
         req = self.request
         kind = ex.type
         if phase == "stretch" and ex.type == "static" and not ex.stretch:
@@ -254,7 +255,9 @@ class _Builder:
         if ex.fifa and rules.fifa_template(req):
             return f"FIFA 11+, {v.FIFA_PARTS[v.FIFA_COMPONENT_PART[ex.fifa]].split(':')[0]}: " + text
         tight = [t for t in ex.targets if t in req.tight_areas]
-        if tight and (ex.stretch or ex.type == "dynamic"):
+        if reason:
+            text += reason
+        elif tight and (ex.stretch or ex.type == "dynamic"):
             text += f" — chosen for your tight {v.region_label(tight[0]).lower()}"
         elif req.activity in ex.activities and req.activity != "general" and phase != "potentiate":
             text += f" — made for {v.label(req.activity)}"
@@ -602,7 +605,9 @@ class _Builder:
 
         present = {u.phase for u in units}
         for phase in phases:
-            if phase not in present:
+            if phase not in present and phase == "potentiate" and req.screening_positive:
+                self.notes.append("Gentle mode leaves out the fast power drills that usually end a warm-up.")
+            elif phase not in present:
                 self.notes.append(f"Nothing for the {v.label(phase).lower()} phase suits your body, equipment and "
                                   "space today, so this routine leaves it out.")
         self.note_key_regions(units)
