@@ -38,6 +38,8 @@ KIND_WHY = {
                    "never pain — two to four times each, about a minute per muscle group.",
     "mobility": "Take your joints through their full, comfortable range, then wake up the muscles that control it.",
 }
+NO_POWER_WHY = ("A RAMP warm-up for {activity}: raise your temperature, then activate and mobilise the muscles "
+                "and joints you are about to use.")
 FIFA_WHY = ("FIFA 11+ for football: running drills with active stretching, then strength, plyometrics and "
             "balance at your level, then faster running with changes of direction. Done twice a week, it is "
             "known to cut football injuries by about a third.")
@@ -611,7 +613,11 @@ class _Builder:
                 self.notes.append(f"Nothing for the {v.label(phase).lower()} phase suits your body, equipment and "
                                   "space today, so this routine leaves it out.")
         self.note_key_regions(units)
-        why = FIFA_WHY if rules.fifa_template(req) else KIND_WHY[req.kind].format(activity=v.label(req.activity))
+        why = KIND_WHY[req.kind].format(activity=v.label(req.activity))
+        if rules.fifa_template(req):
+            why = FIFA_WHY
+        elif req.kind == "warmup" and "potentiate" not in present:
+            why = NO_POWER_WHY.format(activity=v.label(req.activity))
         return Routine(kind=req.kind, minutes=req.minutes, activity=req.activity, steps=self.steps(units),
                        why=why, notes=person_notes(req, self.left_out, self.pool) + self.notes)
 
