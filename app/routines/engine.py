@@ -238,7 +238,7 @@ class _Builder:
         if not (b.seconds[0] <= seconds <= b.seconds[1] and b.sets[0] <= sets <= b.sets[1]):
             return False
         lo, hi = self.rest_range(unit, seconds)
-        if unit.ex.type == "potentiation" and sets * seconds < POWER_WORK:
+        if unit.ex.type == "potentiation" and sets * seconds < POWER_WORK and self.request.minutes >= 8:
             return False
         return lo <= rest <= hi
 
@@ -434,13 +434,14 @@ class _Builder:
             if diff > 0 and self.add_exercise(units, diff, ranked_by_phase):
                 continue
             best = None
+            fair_before = self.shares_ok(units)
             for unit in units:
                 for attr, value in self.moves(unit):
                     before = unit.duration
                     old = getattr(unit, attr)
                     setattr(unit, attr, value)
                     error = abs(target - (total - before + unit.duration))
-                    fair = unit.duration <= before or self.shares_ok(units)
+                    fair = not fair_before or self.shares_ok(units)  # N3: shrinking one stretch grows the others
                     setattr(unit, attr, old)
                     if not fair:
                         continue
@@ -513,9 +514,11 @@ class _Builder:
         return False
 
     def drop_exercise(self, units):
+        """Drop the last exercise a phase can spare; under 8 minutes a phase may go (R3 asks from 8)."""
         counts = Counter(u.phase for u in units)
+        short = self.request.minutes < 8
         for i in range(len(units) - 1, -1, -1):
-            if counts[units[i].phase] > 1 and not units[i].keep:
+            if (counts[units[i].phase] > 1 or (short and len(units) > 1)) and not units[i].keep:
                 units.pop(i)  # stays in self.used, so it is not added straight back
                 return True
         return False
