@@ -8,12 +8,12 @@ until the total is close to the minutes asked. Everything it returns passes rule
 """
 import random
 from collections import Counter
-from dataclasses import dataclass
 
 from .. import vocabulary as v
-from . import rules
+from . import order, rules
 from .data import Routine, Step, validate_request
 from .notes import person_notes
+from .timing import CLOSE_ENOUGH, Timer, clamp
 
 PHASE_SHARE = {
     "warmup": {"raise": 0.2, "activate": 0.25, "mobilise": 0.25, "potentiate": 0.3},
@@ -22,12 +22,8 @@ PHASE_SHARE = {
 }
 NO_POWER_SHARE = {"raise": 0.25, "activate": 0.35, "mobilise": 0.4}  # a desk break needs no power drill
 FIFA_SHARE = {"raise": 0.35, "mobilise": 0.05, "activate": 0.4, "potentiate": 0.2}  # 8 + 10 + 2 minutes
-REST = {"raise": 5, "dynamic": 10, "activation": 10, "potentiation": 30, "static": 5,
-        "foam_roll": 10, "breathing": 5}
 EFFORT = {"too_easy": 1.25, "too_hard": 0.8}
-CLOSE_ENOUGH = 0.04  # aim well inside the rules' ±10%
 BREATHING_FROM_MINUTES = 5  # a cool-down or stretching session this long ends with a breathing drill
-POWER_WORK = rules.POWER_WORK_SECONDS
 
 KIND_WHY = {
     "warmup": "A RAMP warm-up for {activity}: raise your temperature, activate and mobilise the "
@@ -72,40 +68,10 @@ REQUIRED_WHY = {
 }
 
 
-@dataclass
-class Unit:
-    """One exercise in the plan; a one-sided exercise becomes two steps."""
-    ex: object
-    phase: str
-    seconds: int
-    sets: int
-    rest: int
-    why: str
-    keep: bool = False  # asked for by a rule: never dropped to fit the time
-    min_rest: int = 0  # time to get down to or up from the floor afterwards (N2)
-    bounds: object = None  # rules.timing_bounds for this exercise and person, worked out once
-
-    @property
-    def sides(self):
-        return 2 if self.ex.unilateral else 1
-
-    @property
-    def duration(self):
-        return self.sides * self.sets * (self.seconds + self.rest)
-
-
 def build_routine(request, catalog):
     """Build one routine for ``request`` from ``catalog`` (a sequence of Exercise)."""
     validate_request(request)
     return _Builder(request, catalog).build()
-
-
-def _round5(value):
-    return int(5 * round(value / 5))
-
-
-def _clamp(value, bounds):
-    return max(bounds[0], min(bounds[1], value))
 
 
 class _Builder:
@@ -113,7 +79,7 @@ class _Builder:
         self.request = request
         self.catalog = {ex.id: ex for ex in catalog}
         self.rng = random.Random(request.seed)
-        self.effort = EFFORT.get(request.feedback, 1.0)
+        self.timer = Timer(request, EFFORT.get(request.feedback, 1.0))
         safe = rules.safety_filter(request)
         self.pool = [ex for ex in catalog if safe(ex)]
         kept = {ex.id for ex in self.pool}
@@ -211,36 +177,7 @@ class _Builder:
         return len(self.used)
 
     def make_unit(self, ex, phase, keep=False, why_extra=""):
-        req = self.request
-        b = rules.timing_bounds(ex, req.kind, req.older_adult)
-        seconds = _clamp(_round5(ex.default_seconds * self.effort), b.seconds)
-        if ex.type == "static" and ex.stretch and req.kind == "flexibility":
-            sets = _clamp(round(60 / seconds), b.sets)  # ≈ 60 s per muscle group (R1)
-        elif ex.type == "potentiation":
-            seconds = max(seconds, min(10, b.seconds[1]))
-            sets = _clamp(max(ex.default_sets, -(-POWER_WORK // seconds)), b.sets)  # N6: a real dose
-        else:
-            sets = _clamp(ex.default_sets, b.sets)
-        rest = ex.rest or REST[ex.type] + (10 if ex.type == "potentiation" and req.feedback == "too_hard" else 0)
-        unit = Unit(ex, phase, seconds, sets, 0, self.why(ex, phase, why_extra), keep=keep, bounds=b)
-        unit.rest = _clamp(rest, self.rest_range(unit, seconds))
-        return unit
-
-    def rest_range(self, unit, seconds):
-        b = unit.bounds
-        lo, hi = max(b.rest[0], unit.min_rest), max(b.rest[1], unit.min_rest + 10 if unit.min_rest else 0)
-        if unit.ex.type == "potentiation":
-            lo = max(lo, rules.potentiation_rest(unit.ex, seconds))
-        return lo, max(lo, hi)
-
-    def valid(self, unit, seconds, sets, rest):
-        b = unit.bounds
-        if not (b.seconds[0] <= seconds <= b.seconds[1] and b.sets[0] <= sets <= b.sets[1]):
-            return False
-        lo, hi = self.rest_range(unit, seconds)
-        if unit.ex.type == "potentiation" and sets * seconds < POWER_WORK and self.request.minutes >= 8:
-            return False
-        return lo <= rest <= hi
+        return self.timer.unit(ex, phase, self.why(ex, phase, why_extra), keep=keep)
 
     def why(self, ex, phase, reason=""):
         """N13: what this exercise does in this phase, and why it is in this person's routine."""
@@ -286,11 +223,11 @@ class _Builder:
             if short and self.groups_missing(units + [unit]) < short:
                 unit.keep = True  # N3: one more group matters more than longer holds
                 if spent + unit.duration > budget:
-                    self.shrink(unit)
+                    self.timer.shrink(unit)
             elif mine and spent + unit.duration > budget + unit.duration / 2:
                 return
             if not mine and unit.duration > budget:
-                self.shrink(unit)
+                self.timer.shrink(unit)
                 if unit.duration > 2 * budget and self.request.minutes < 8:
                     return  # too short a routine for this phase (R3 asks for all four from 8 minutes)
             self.add(units, unit)
@@ -299,18 +236,6 @@ class _Builder:
         """How many more major groups this stretching session must reach (N3)."""
         reached = {g for u in units for g in rules.stretched_groups(u.ex)}
         return max(0, rules.coverage_needed(self.request) - len(reached))
-
-    def shrink(self, unit):
-        """The smallest timing the rules allow for this unit."""
-        for attr, step in (("sets", 1), ("seconds", 5), ("rest", 5)):
-            while self.valid(unit, *self.changed(unit, attr, -step)):
-                setattr(unit, attr, getattr(unit, attr) - step)
-
-    @staticmethod
-    def changed(unit, attr, delta):
-        values = {"seconds": unit.seconds, "sets": unit.sets, "rest": unit.rest}
-        values[attr] += delta
-        return values["seconds"], values["sets"], values["rest"]
 
     # -- what rules ask for first -----------------------------------------------------------
     def seed_required(self, plan):
@@ -359,145 +284,14 @@ class _Builder:
                          if p in best.phases and rules.phase_accepts(p, best, self.request))
             self.add(plan[phase], self.make_unit(best, phase, keep=True))
 
-    # -- ordering --------------------------------------------------------------------------
+    # -- ordering and timing ----------------------------------------------------------------
     def arrange(self, units):
-        """Order the units as a coach would (N1, N2) and give each trip to the floor its time."""
-        kind = self.request.kind
-        by_phase = {phase: [u for u in units if u.phase == phase] for phase in v.KIND_PHASES[kind]}
-        floor_first = lambda u: (-rules.stance_order(u.ex), u.ex.type == "static" and kind == "warmup")  # noqa: E731
-        if kind == "warmup":
-            middle = sorted(by_phase["activate"] + by_phase["mobilise"],
-                            key=lambda u: (*floor_first(u), u.phase != "mobilise" or u.ex.type == "static",
-                                           u.ex.intensity))
-            middle = self.not_ending_on_a_hold(middle, by_phase["potentiate"])
-            ordered = (sorted(by_phase["raise"], key=lambda u: u.ex.intensity) + middle
-                       + sorted(by_phase["potentiate"], key=lambda u: u.ex.intensity))
-        elif kind == "mobility":
-            ordered = sorted(units, key=lambda u: (*floor_first(u), u.phase != "mobilise", u.ex.intensity))
-        elif kind == "cooldown":
-            ordered = (sorted(by_phase["pulse_down"], key=lambda u: -u.ex.intensity)
-                       + self.settling(by_phase["stretch"]))
-        else:
-            ordered = sorted(by_phase["raise"], key=lambda u: u.ex.intensity) + self.settling(by_phase["stretch"])
-        for unit in ordered:
-            unit.min_rest = 0
-        floor = [rules.is_floor(u.ex) for u in ordered]
-        for i in range(len(ordered) - 1):
-            if floor[i] != floor[i + 1]:
-                ordered[i].min_rest = rules.transition_rest(self.request)
-        for unit in ordered:
-            unit.rest = _clamp(unit.rest, self.rest_range(unit, unit.seconds))
-        return ordered
-
-    @staticmethod
-    def not_ending_on_a_hold(middle, power):
-        """R2: a warm-up without power drills never ends on a static hold."""
-        if power or not middle or middle[-1].ex.type != "static":
-            return middle
-        for i in range(len(middle) - 2, -1, -1):
-            if middle[i].ex.type != "static" and rules.is_floor(middle[i].ex) == rules.is_floor(middle[-1].ex):
-                middle[i], middle[-1] = middle[-1], middle[i]
-                return middle
-        return middle
-
-    @staticmethod
-    def settling(units):
-        """Standing, then seated, then the floor; foam rolling before the holds there; breathing last."""
-        rank = {"foam_roll": 0, "static": 1, "breathing": 2}
-        return sorted(units, key=lambda u: (u.ex.type == "breathing", rules.stance_order(u.ex), rank[u.ex.type]))
-
-    # -- timing -----------------------------------------------------------------------------
-    def moves(self, unit):
-        for attr, step in (("sets", 1), ("seconds", 5), ("rest", 5)):
-            for delta in (step, -step):
-                values = self.changed(unit, attr, delta)
-                if self.valid(unit, *values):
-                    yield attr, values[("seconds", "sets", "rest").index(attr)]
-
-    def shares_ok(self, units):
-        """N3: after a change, no major group takes more than its share of the stretching."""
-        if self.request.kind != "flexibility":
-            return True
-        return rules.shares_ok([(u.ex, u.sides * u.sets * u.seconds) for u in units if u.phase == "stretch"],
-                               self.request)
+        return order.arrange(units, self.request, self.timer)
 
     def adjust(self, units, target, ranked_by_phase, lo=None, hi=None):
-        """Nudge timings (and add or drop exercises) until the units' total is close to target."""
-        lo = target * (1 - CLOSE_ENOUGH) if lo is None else lo
-        hi = target * (1 + CLOSE_ENOUGH) if hi is None else hi
-        self.scale(units, target)
-        for _ in range(300):
-            total = sum(u.duration for u in units)
-            if lo <= total <= hi:
-                return
-            diff = target - total
-            if diff > 0 and self.add_exercise(units, diff, ranked_by_phase):
-                continue
-            best = None
-            fair_before = self.shares_ok(units)
-            for unit in units:
-                for attr, value in self.moves(unit):
-                    before = unit.duration
-                    old = getattr(unit, attr)
-                    setattr(unit, attr, value)
-                    error = abs(target - (total - before + unit.duration))
-                    fair = not fair_before or self.shares_ok(units)  # N3: shrinking one stretch grows the others
-                    setattr(unit, attr, old)
-                    if not fair:
-                        continue
-                    if error < abs(diff) and (best is None or error < best[0]):
-                        best = (error, unit, attr, value)
-            if best is None:
-                best = self.retime(units, target, total)
-            if best is not None:
-                setattr(best[1], best[2], best[3])
-            elif abs(diff) <= target * rules.TOLERANCE * 0.8:
-                return  # no finer move exists, and this is comfortably within the rules
-            elif diff < 0 and self.drop_exercise(units):
-                continue
-            else:
-                return
-
-    def retime(self, units, target, total):
-        """No single step helps: try every sets-and-seconds pair of one unit (two moves at once)."""
-        best = None
-        for unit in units:
-            others = total - unit.duration
-            b = unit.bounds
-            for sets in range(b.sets[0], b.sets[1] + 1):
-                for seconds in range(b.seconds[0], b.seconds[1] + 1, 5):
-                    if (sets, seconds) == (unit.sets, unit.seconds) or not self.valid(unit, seconds, sets, unit.rest):
-                        continue
-                    error = abs(target - others - unit.sides * sets * (seconds + unit.rest))
-                    if error < abs(target - total) and (best is None or error < best[0]):
-                        best = (error, unit, sets, seconds)
-        if best is None:
-            return None
-        _, unit, sets, seconds = best
-        old = unit.sets, unit.seconds
-        unit.sets, unit.seconds = sets, seconds
-        if not self.shares_ok(units):
-            unit.sets, unit.seconds = old
-            return None
-        unit.seconds = old[1]
-        return (best[0], unit, "seconds", seconds)
-
-    def scale(self, units, target):
-        """A first, coarse fit: stretch or shrink every interval in proportion, within its bounds."""
-        total = sum(u.duration for u in units)
-        if not total or not units:
-            return
-        ratio = target / total
-        if 0.85 <= ratio <= 1.15:
-            return
-        before = [unit.seconds for unit in units]
-        for unit in units:
-            seconds = _clamp(_round5(unit.seconds * ratio), unit.bounds.seconds)
-            if seconds != unit.seconds and self.valid(unit, seconds, unit.sets, unit.rest):
-                unit.seconds = seconds
-        if not self.shares_ok(units):
-            for unit, seconds in zip(units, before):
-                unit.seconds = seconds
+        """Fit the units to target seconds, adding from ``ranked_by_phase`` or dropping when needed."""
+        grow = (lambda us, gap: self.add_exercise(us, gap, ranked_by_phase)) if ranked_by_phase else None
+        self.timer.fit(units, target, lo, hi, grow=grow, drop=self.drop_exercise)
 
     def add_exercise(self, units, diff, ranked_by_phase):
         """Add one more exercise to the phase furthest under its share, if one fits the gap."""
@@ -546,8 +340,7 @@ class _Builder:
                    and rules.phase_accepts("stretch", ex, req) and ex.id not in self.used]
         arranged = self.arrange(list(units))
         last_floor = bool(arranged) and rules.is_floor(arranged[-1].ex)
-        trips = sum(1 for a, b in zip(arranged, arranged[1:]) if rules.is_floor(a.ex) != rules.is_floor(b.ex))
-        if trips >= rules.max_floor_transitions(req):
+        if order.floor_trips(arranged) >= rules.max_floor_transitions(req):
             options = [ex for ex in options if rules.is_floor(ex) == last_floor]  # no extra trip (N2)
         if not options:
             return None
@@ -672,10 +465,13 @@ def swap_step(routine, index, request, catalog, seed):
     options = [ex for ex in builder.candidates(old.phase) if ex.id not in in_routine and ex.type == old_ex.type
                and ex.stance == old_ex.stance]
     options.sort(key=lambda ex: (-len(set(ex.targets) & set(old_ex.targets)), rng.random()))
+    # The same stance keeps the trips to the floor where they were, and the time to make them (N2).
+    before_a_trip = start + width - 1 in rules.floor_transitions(routine, by_id)
     for ex in options:
         unit = builder.make_unit(ex, old.phase)
-        unit.min_rest = old.rest_seconds if old.rest_seconds > rules.BASE_BOUNDS.get(ex.type, rules.BASE_BOUNDS["dynamic"]).rest[1] else 0
-        unit.rest = _clamp(max(unit.rest, old.rest_seconds if unit.min_rest else 0), builder.rest_range(unit, unit.seconds))
+        if before_a_trip:
+            unit.min_rest = rules.transition_rest(request)
+            unit.rest = clamp(unit.rest, builder.timer.rest_range(unit, unit.seconds))
         builder.adjust([unit], old_duration, {}, old_duration * 0.9, old_duration * 1.1)
         new_steps = builder.steps([unit])
         candidate = Routine(routine.kind, routine.minutes, routine.activity,
