@@ -92,6 +92,10 @@ class Profile(BaseModel):
     def dizziness(self):
         return bool(self.screening.get("dizziness"))
 
+    @property
+    def medication(self):
+        return bool(self.screening.get("medication"))
+
 
 class Exercise(BaseModel):
     """A catalog row. ``data`` holds the whole exercise as the engine sees it."""

@@ -25,6 +25,7 @@ class RoutineRequest:
     seed: int = 0
     space: str = "room"  # where they'll move: "room" or "outdoor"
     dizziness: bool = False  # a "yes" to the screening question on dizziness or fainting
+    medication: bool = False  # a "yes" to the screening question on prescribed medication
     # Condition details; None means not known, and the cautious answer holds.
     weeks_since_surgery: int | None = None
     surgeon_cleared: bool = False

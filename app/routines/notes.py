@@ -52,6 +52,9 @@ def person_notes(req, left_out, pool):
     elif req.feedback == "too_hard":
         notes.append("Last time felt too hard, so the intervals are shorter with more rest.")
     notes += kind_notes(req, pool)
+    if req.medication:
+        notes.append("Stop and eat something sugary if you take medication for diabetes and feel shaky, sweaty, "
+                     "confused or suddenly very hungry; check with your doctor before exercising if this happens.")
     notes.append(rules.stop_signs_note())
     return notes
 

@@ -31,7 +31,7 @@ def request_for(profile, kind, minutes, activity, seed=None, focus=(), space=Non
     details = (profile.condition_details or {}) if profile.health_consent else {}
     return RoutineRequest(
         kind=kind, minutes=minutes, activity=activity, level=profile.level, age=profile.age,
-        space=space or profile.space or "room", dizziness=profile.dizziness,
+        space=space or profile.space or "room", dizziness=profile.dizziness, medication=profile.medication,
         weeks_since_surgery=details.get("weeks_since_surgery"), surgeon_cleared=bool(details.get("surgeon_cleared")),
         pregnancy_weeks=details.get("pregnancy_weeks"), spine_fracture=details.get("spine_fracture"),
         back_worse=details.get("back_worse"),

@@ -32,6 +32,7 @@ requests = st.builds(
     seed=st.integers(0, 2**31),
     space=st.sampled_from(("room", "outdoor")),
     dizziness=st.booleans(),
+    medication=st.booleans(),
     weeks_since_surgery=st.one_of(st.none(), st.integers(0, 520)),
     surgeon_cleared=st.booleans(),
     pregnancy_weeks=st.one_of(st.none(), st.integers(0, 42)),

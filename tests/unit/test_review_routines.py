@@ -347,3 +347,8 @@ def test_football_warmups_of_15_minutes_outdoors_are_fifa_11_plus_at_the_persons
     assert "FIFA 11+" in routine.why
     short = gen("warmup", 8, activity="football", level=level, age=25, space="outdoor")
     assert "FIFA 11+" not in short.why
+
+
+def test_a_yes_on_medication_brings_the_low_blood_sugar_signs():
+    routine = gen("warmup", 8, screening=True, medication=True)
+    assert any(note.startswith("Stop and eat something sugary") for note in routine.notes)
