@@ -415,7 +415,7 @@ class _Builder:
         elif req.kind == "warmup" and "potentiate" not in present:
             why = NO_POWER_WHY.format(activity=v.label(req.activity))
         return Routine(kind=req.kind, minutes=req.minutes, activity=req.activity, steps=self.steps(units),
-                       why=why, notes=person_notes(req, self.left_out, self.pool) + self.notes)
+                       why=why, notes=person_notes(req, self.left_out) + self.notes)
 
     def note_key_regions(self, units):
         """N4: when nothing safe works what the activity leans on, say what would."""
@@ -518,4 +518,4 @@ def routine_from_choice(request, catalog, choice, why):
         units = builder.arrange(units)
     return Routine(kind=request.kind, minutes=request.minutes, activity=request.activity,
                    steps=builder.steps(units), why=why,
-                   notes=person_notes(request, builder.left_out, builder.pool))
+                   notes=person_notes(request, builder.left_out))

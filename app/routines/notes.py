@@ -20,7 +20,7 @@ CONDITION_WATCH = {
 }
 ACTIVITY_FINISH = {
     "cycling": "Then ride easily for 5–10 minutes, with two or three short spin-ups, before you push.",
-    "swimming": "In the pool, swim 200–400 m easily with a few drills before your main set.",
+    "swimming": "In the pool, swim 150–300 m easily with a few drills before your main set.",
     "climbing": "At the wall, start with two or three easy routes or traverses well below your limit.",
     "strength_lower": "Then do two or three ramp-up sets of your first lift, at about 50%, 70% and 85% of your "
                       "working weight.",
@@ -29,8 +29,8 @@ ACTIVITY_FINISH = {
 }
 
 
-def person_notes(req, left_out, pool):
-    """Notes for this person and request; ``pool`` is what was safe for them (to say what is missing)."""
+def person_notes(req, left_out):
+    """Notes for this person and request; ``left_out`` counts the exercises that don't suit them."""
     notes = []
     if req.screening_positive:
         notes.append("Gentle mode is on because you answered “yes” to a health question: no high-impact, all-out, "
@@ -51,7 +51,7 @@ def person_notes(req, left_out, pool):
         notes.append("Last time felt too easy, so the holds and intervals are a little longer.")
     elif req.feedback == "too_hard":
         notes.append("Last time felt too hard, so the intervals are shorter with more rest.")
-    notes += kind_notes(req, pool)
+    notes += kind_notes(req)
     if req.medication:
         notes.append("Stop and eat something sugary if you take medication for diabetes and feel shaky, sweaty, "
                      "confused or suddenly very hungry; check with your doctor before exercising if this happens.")
@@ -59,7 +59,7 @@ def person_notes(req, left_out, pool):
     return notes
 
 
-def kind_notes(req, pool):
+def kind_notes(req):
     notes = []
     if req.kind == "flexibility" and req.minutes < rules.FLEXIBILITY_RAISE_FROM:
         notes.append("A short session with no warming part: do it after a walk or your activity, when you're warm.")
