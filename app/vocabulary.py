@@ -51,7 +51,7 @@ POSITION_STANCES = {
     "prone": ("floor",), "kneeling": ("floor",), "quadruped": ("floor",), "side_lying": ("floor",),
 }
 INTENSITIES = (1, 2, 3, 4, 5)  # 1 lying still … 3 brisk walking … 5 all-out
-# The movement a potentiation drill rehearses (N5), and which ones each activity needs.
+# The movement a potentiation drill rehearses (N5), and which ones each activity needs (its signature first).
 PATTERNS = ("sprint", "cut", "jump", "land", "swing", "stroke", "pedal", "pull", "grip", "push", "lift", "step")
 ACTIVITY_PATTERNS = {
     "general": ("sprint", "jump", "push", "step", "lift"),

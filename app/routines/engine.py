@@ -256,6 +256,15 @@ class _Builder:
                 self.notes.append(f"Nothing for {what} suits your equipment today; ask a physio for a home "
                                   "programme that includes it.")
 
+    def seed_signature(self, plan, ranked):
+        """N5: the power drills open with the activity's signature movement (a swing for racket sports)."""
+        signature = rules.signature_pattern(self.request)
+        if not signature or any(u.ex.pattern == signature for u in plan["potentiate"]):
+            return
+        options = [ex for _, ex in ranked if ex.pattern == signature and ex.id not in self.used]
+        if options:
+            self.add(plan["potentiate"], self.make_unit(options[0], "potentiate", keep=True))
+
     def seed_key_regions(self, plan):
         """N4: activate and mobilise each open with an area the activity leans on, the scarcer first."""
         req = self.request
@@ -367,6 +376,7 @@ class _Builder:
         # harder than their peak (N1); arrange() orders them last.
         limits = {phase: max(1, round(self.cap * budgets[phase] / self.target)) for phase in phases}
         if "potentiate" in phases:
+            self.seed_signature(plan, ranked["potentiate"])
             self.fill("potentiate", plan["potentiate"], ranked["potentiate"], budgets["potentiate"], [],
                       limits["potentiate"])
             if plan["potentiate"]:

@@ -408,8 +408,8 @@ def phase_accepts(phase, ex, request):
         return ex.type in ("dynamic", "activation")
     if phase == "potentiate":
         return ex.type == "potentiation"
-    if phase == "pulse_down":
-        return ex.type in ("raise", "dynamic", "activation") and not is_floor(ex)
+    if phase == "pulse_down":  # settling movement, and the pelvic-floor squeezes that suit any cool-down
+        return (ex.type in ("raise", "dynamic") or is_pelvic_floor(ex)) and not is_floor(ex)
     if phase == "stretch":
         return ex.type in ("static", "foam_roll", "breathing") and (
             request.kind != "cooldown" or ex.intensity <= FRONT_LOADED_INTENSITY)
@@ -610,6 +610,13 @@ def _check_warmup(routine, request, catalog):
     return out
 
 
+def signature_pattern(request):
+    """The movement an activity is known by (a racket swing, a footballer's sprint), listed first;
+    asked for from 8 minutes, when there is time for more than one short power drill."""
+    patterns = v.ACTIVITY_PATTERNS[request.activity]
+    return patterns[0] if patterns and request.activity != "general" and request.minutes >= 8 else None
+
+
 def pattern_fits(ex, request):
     return ex.pattern in v.ACTIVITY_PATTERNS[request.activity]
 
@@ -623,6 +630,10 @@ def _check_potentiation(routine, request, catalog):
     fitting = eligible(catalog, request, "potentiate", lambda ex: pattern_fits(ex, request))
     if fitting and not any(pattern_fits(catalog[s.exercise_id], request) for _, s in power):
         out.append(Violation("N5", f"no power drill in the movement of {v.label(request.activity)}"))
+    signature = signature_pattern(request)
+    if signature and not any(catalog[s.exercise_id].pattern == signature for _, s in power) and eligible(
+            catalog, request, "potentiate", lambda ex: ex.pattern == signature):
+        out.append(Violation("N5", f"{v.label(request.activity)} needs a {signature} rehearsal among its power drills"))
     if fitting:
         for i, s in power:
             if not pattern_fits(catalog[s.exercise_id], request):

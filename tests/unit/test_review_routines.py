@@ -352,3 +352,9 @@ def test_football_warmups_of_15_minutes_outdoors_are_fifa_11_plus_at_the_persons
 def test_a_yes_on_medication_brings_the_low_blood_sugar_signs():
     routine = gen("warmup", 8, screening=True, medication=True)
     assert any(note.startswith("Stop and eat something sugary") for note in routine.notes)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_racket_warmups_rehearse_a_stroke(seed):  # §2b: 0 of 8 racket warm-ups rehearsed a stroke
+    routine = gen("warmup", 12, activity="racket", level="intermediate", age=25, seed=seed)
+    assert any(BY_ID[s.exercise_id].pattern == "swing" for s in routine.steps if s.phase == "potentiate")
