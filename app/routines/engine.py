@@ -151,14 +151,15 @@ class _Builder:
         has_specific = any(req.activity in u.ex.activities for u in units)
         needs_key = phase in ("activate", "mobilise") and not any(rules.key_region_fits(u.ex, req) for u in units)
         best, best_score = None, None
+        covered = {t for t, n in self.covered.items() if n}
+        ceiling = self.peak if self.peak is not None and phase != "potentiate" else 5
+        one_hold = phase == "mobilise" and any(u.ex.type == "static" for u in units)
         for base, ex in ranked:
-            if ex.id in self.used or not wanted(ex) or self.clashes(ex, phase):
+            if ex.id in self.used or ex.intensity > ceiling or (one_hold and ex.type == "static"):
+                continue  # N1: nothing before the power drills passes their peak; at most one hold in mobilise
+            if not wanted(ex) or self.clashes(ex, phase):
                 continue
-            if self.peak is not None and phase != "potentiate" and ex.intensity > self.peak:
-                continue
-            if ex.type == "static" and phase == "mobilise" and any(u.ex.type == "static" for u in units):
-                continue  # at most one hold in a warm-up's mobilise phase
-            score = base - 1.0 * sum(1 for t in ex.targets if self.covered[t])
+            score = base - len(covered.intersection(ex.targets))
             if not has_specific and req.activity in ex.activities:
                 score += 6  # each phase opens with something made for the activity (R3, R4)
             if needs_key and rules.key_region_fits(ex, req):
