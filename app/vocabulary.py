@@ -184,7 +184,7 @@ LABELS = {
     "warmup": "Warm-up", "cooldown": "Cool-down", "flexibility": "Stretching",
     "mobility": "Mobility",
     "raise": "Raise", "activate": "Activate", "mobilise": "Mobilise", "potentiate": "Potentiate",
-    "pulse_down": "Pulse down", "stretch": "Stretch",
+    "pulse_down": "Pulse down", "stretch": "Stretch", "activate_mobilise": "Activate & mobilise",
     "dynamic": "Dynamic", "activation": "Activation", "potentiation": "Power",
     "static": "Static hold", "foam_roll": "Foam roll", "breathing": "Breathing",
     "general": "general fitness", "running": "running", "cycling": "cycling",

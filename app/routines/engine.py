@@ -91,6 +91,7 @@ class _Builder:
         self.notes = []
         self.peak = None  # the power drills' intensity, which nothing before them may pass (N1)
         self.jobs = set()  # (phase, main target, type) already in the routine (N12)
+        self.fifa_done = set()  # FIFA 11+ components already in the routine (R4)
         self.avoided = {t for area in request.avoid_regions for t in v.PAIN_AREA_TARGETS.get(area, (area,))}
 
     # -- choosing -------------------------------------------------------------------------
@@ -157,8 +158,8 @@ class _Builder:
         for base, ex in ranked:
             if ex.id in self.used or ex.intensity > ceiling or (one_hold and ex.type == "static"):
                 continue  # N1: nothing before the power drills passes their peak; at most one hold in mobilise
-            if not wanted(ex) or self.clashes(ex, phase):
-                continue
+            if not wanted(ex) or self.clashes(ex, phase) or (ex.fifa and ex.fifa in self.fifa_done):
+                continue  # N12, and one exercise of each FIFA 11+ component
             score = base - len(covered.intersection(ex.targets))
             if not has_specific and req.activity in ex.activities:
                 score += 6  # each phase opens with something made for the activity (R3, R4)
@@ -193,7 +194,8 @@ class _Builder:
             targets=" and ".join(v.region_label(t).lower() for t in ex.targets[:2] if t != "full_body")
             or "whole body")
         if ex.fifa and rules.fifa_template(req):
-            return f"FIFA 11+, {v.FIFA_PARTS[v.FIFA_COMPONENT_PART[ex.fifa]].split(':')[0]}: " + text
+            part = v.FIFA_PARTS[v.FIFA_COMPONENT_PART[ex.fifa]].split(":")[0]
+            return f"FIFA 11+, {part}: " + text.split(": ", 1)[1]
         tight = [t for t in ex.targets if t in req.tight_areas]
         if reason:
             text += reason
@@ -209,6 +211,8 @@ class _Builder:
         self.covered.update(unit.ex.targets)
         if rules.counts_for_variety(unit.ex, unit.phase, self.request):
             self.jobs.add((unit.phase, unit.ex.targets[0], unit.ex.type))
+        if unit.ex.fifa and rules.fifa_template(self.request):
+            self.fifa_done.add(unit.ex.fifa)
 
     def fill(self, phase, units, ranked, budget, everything, limit):
         while True:
@@ -312,9 +316,12 @@ class _Builder:
             if ex is None:
                 continue
             unit = self.make_unit(ex, phase)
-            if unit.duration <= diff + self.target * CLOSE_ENOUGH:
-                self.add(units, unit)
-                return True
+            if unit.duration > diff + self.target * CLOSE_ENOUGH:
+                continue
+            if order.floor_trips(self.arrange(units + [unit])) > rules.max_floor_transitions(self.request):
+                continue  # N2: not one more trip down to the floor and back
+            self.add(units, unit)
+            return True
         return False
 
     def drop_exercise(self, units):

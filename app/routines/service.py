@@ -143,8 +143,10 @@ def view_steps(row):
     for index, step in enumerate(steps):
         # The second side of a one-sided exercise swaps together with the first.
         swappable = step["side"] is None or index == 0 or steps[index - 1]["exercise_id"] != step["exercise_id"]
-        if not groups or groups[-1]["phase"] != step["phase"]:
-            groups.append({"phase": step["phase"], "steps": []})
+        # Activate and mobilise are one part of a warm-up (and of a mobility session): one heading.
+        phase = "activate_mobilise" if step["phase"] in ("activate", "mobilise") else step["phase"]
+        if not groups or groups[-1]["phase"] != phase:
+            groups.append({"phase": phase, "steps": []})
         exercise = exercises.get(step["exercise_id"])
         cues = row.data.get("cues") or []
         groups[-1]["steps"].append({
