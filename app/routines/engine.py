@@ -155,7 +155,12 @@ class _Builder:
         covered = {t for t, n in self.covered.items() if n}
         ceiling = self.peak if self.peak is not None and phase != "potentiate" else 5
         one_hold = phase == "mobilise" and any(u.ex.type == "static" for u in units)
+        # The most any bonus below can add: candidates come best base score first, so once even that
+        # cannot beat the best so far, none of the rest can.
+        bound = (0 if has_specific else 6) + (8 if needs_key else 0) + (6 if phase == "stretch" else 0)
         for base, ex in ranked:
+            if best_score is not None and base + bound <= best_score:
+                break
             if ex.id in self.used or ex.intensity > ceiling or (one_hold and ex.type == "static"):
                 continue  # N1: nothing before the power drills passes their peak; at most one hold in mobilise
             if not wanted(ex) or self.clashes(ex, phase) or (ex.fifa and ex.fifa in self.fifa_done):
