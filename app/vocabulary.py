@@ -195,7 +195,7 @@ LABELS = {
     "beginner": "Beginner", "intermediate": "Intermediate", "advanced": "Advanced",
     "mat": "Mat", "wall": "Wall", "chair": "Chair", "band": "Resistance band",
     "foam_roller": "Foam roller", "step": "Step or stair",
-    "anchor": "Something to hook your heels under (a partner or a heavy sofa)",
+    "anchor": "Heel anchor (a partner or heavy sofa)",
     "knee": "Knee problems", "lower_back": "Lower-back pain", "neck": "Neck problems",
     "shoulder": "Shoulder problems",
     "hip_replacement_posterior": "Hip replacement (posterior approach)",
