@@ -23,6 +23,16 @@ def _choices(words, labeller=v.label):
     return [(word, labeller(word)) for word in words]
 
 
+class WholeNumber(IntegerField):
+    """A whole number; absurdly long input is refused before it is converted."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(str(valuelist[0]).strip()) > 4:
+            self.data = None
+            raise ValueError("Enter a smaller whole number.")
+        super().process_formdata(valuelist)
+
+
 class ScreeningForm(FlaskForm):
     title = "A few health questions"
     intro = ("Seven quick yes-or-no questions, the same ones a trainer would ask. "
@@ -38,20 +48,10 @@ class AboutForm(FlaskForm):
     title = "About you"
     intro = "This sets how long each hold lasts and how hard the moves are."
     skippable = True
-    age = IntegerField("Age", validators=[Optional(), NumberRange(13, 110, message="Enter an age from 13 to 110.")],
+    age = WholeNumber("Age", validators=[Optional(), NumberRange(13, 110, message="Enter an age from 13 to 110.")],
                        description="Optional. From 65, stretches are held longer.")
     level = RadioField("How active are you?", default="beginner", validators=[InputRequired()], choices=[
         ("beginner", "Getting started"), ("intermediate", "Active most weeks"), ("advanced", "Training hard")])
-
-
-class WholeNumber(IntegerField):
-    """A whole number; absurdly long input is refused before it is converted."""
-
-    def process_formdata(self, valuelist):
-        if valuelist and len(str(valuelist[0]).strip()) > 4:
-            self.data = None
-            raise ValueError("Enter a smaller whole number.")
-        super().process_formdata(valuelist)
 
 
 NOT_SURE = ("", "Not sure")

@@ -1,9 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField
+from wtforms import RadioField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from .. import vocabulary as v
-from ..profile.forms import ChoiceList
+from ..profile.forms import ChoiceList, WholeNumber
 from .data import MINUTES, REQUEST_SPACES
 
 
@@ -11,7 +11,7 @@ class RoutineForm(FlaskForm):
     kind = RadioField("What for?", default="warmup", validators=[InputRequired()],
                       choices=[(k, v.label(k)) for k in v.KINDS])
     activity = SelectField("Activity", choices=[(a, v.label(a).capitalize()) for a in v.ACTIVITIES])
-    minutes = IntegerField("Minutes", default=8, validators=[
+    minutes = WholeNumber("Minutes", default=8, validators=[
         InputRequired(message="How many minutes do you have?"),
         NumberRange(*MINUTES, message=f"Choose {MINUTES[0]} to {MINUTES[1]} minutes.")])
     focus = ChoiceList("Focus on (optional)", choices=[(r, v.region_label(r)) for r in v.REGIONS])
@@ -23,4 +23,4 @@ class QuickStartForm(FlaskForm):
     """The one-tap buttons on the dashboard post this."""
     kind = SelectField(choices=[(k, k) for k in v.KINDS])
     activity = SelectField(choices=[(a, a) for a in v.ACTIVITIES])
-    minutes = IntegerField(validators=[InputRequired(), NumberRange(*MINUTES)])
+    minutes = WholeNumber(validators=[InputRequired(), NumberRange(*MINUTES)])

@@ -114,3 +114,12 @@ def test_cli_takes_space_and_condition_details_and_prints_the_stop_signs(app):
         assert bad.exit_code != 0
     export = json.loads(runner.invoke(args=["catalog", "export"]).output)
     assert {"intensity", "space", "stance", "stretch", "pattern"} <= set(export[0])
+
+
+def test_absurdly_long_numbers_are_a_clear_4xx_in_every_number_field(person, client):
+    huge = "9" * 400
+    assert person.post("/routines", _routine(client, minutes=huge), token_from="/").status_code == 422
+    assert person.post("/routines/quick", {"kind": "warmup", "activity": "running", "minutes": huge},
+                       token_from="/").status_code == 400
+    response = person.post("/profile/about", {"age": huge, "level": "beginner"})
+    assert response.status_code == 422 and "Enter a smaller whole number" in response.get_data(as_text=True)
