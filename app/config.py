@@ -98,7 +98,10 @@ def load(env=None, overrides=None):
         "ANTHROPIC_BASE_URL": env.get("ANTHROPIC_BASE_URL") or None,
         "ANTHROPIC_MODEL": env.get("ANTHROPIC_MODEL") or "claude-sonnet-5-5",
         "AI_TIMEOUT": float(env.get("AI_TIMEOUT", "20")),
-        "AI_DAILY_LIMIT": int(env.get("AI_DAILY_LIMIT", "20")),
+        "AI_DAILY_LIMIT": int(env.get("AI_DAILY_LIMIT", "20")),  # per person and day, for builds and for chat
+        # Every request on this server together, per UTC day: the ceiling on the operator's bill.
+        # One request asks the model at most twice (a build) or three times (a chat answer with tools).
+        "AI_GLOBAL_DAILY_LIMIT": int(env.get("AI_GLOBAL_DAILY_LIMIT", "2000")),
         "AI_BREAKER_FAILURES": int(env.get("AI_BREAKER_FAILURES", "3")),
         "AI_BREAKER_SECONDS": float(env.get("AI_BREAKER_SECONDS", "120")),
         "AI_CACHE_SECONDS": int(env.get("AI_CACHE_SECONDS", "600")),

@@ -184,11 +184,20 @@ class AiJob(BaseModel):
     request_key = CharField(max_length=64, null=True, index=True)
     routine = ForeignKeyField(Routine, null=True, on_delete="SET NULL")
     reason = CharField(max_length=400, null=True)
-    called_ai = BooleanField(default=False)  # counts towards the daily limit
+    called_ai = BooleanField(default=False)  # the model was asked (else its daily place was given back)
     attempts = IntegerField(default=0)
     started_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow, index=True)
     updated_at = DateTimeField(default=utcnow)
+
+
+class AiUsage(BaseModel):
+    """How many AI requests were taken on one UTC day: one row per person and kind, one for everyone."""
+
+    key = CharField(max_length=64, unique=True)  # "routine:<account>:<day>", "chat:<account>:<day>", "all:<day>"
+    account = ForeignKeyField(Account, null=True, backref="ai_usage", on_delete="CASCADE")  # None: everyone
+    day = DateField(index=True)
+    used = IntegerField(default=0)
 
 
 class ChatMessage(BaseModel):
@@ -238,5 +247,5 @@ _signed_in = Prepared(lambda token, now: (
     .where((LoginSession.token == token) & (LoginSession.expires_at > now)).limit(1)))
 
 ALL_MODELS = [Account, OidcIdentity, LoginSession, Profile, Exercise, ExerciseMedia, Routine, SessionLog, AiJob,
-              ChatMessage, Plan, PlanVersion]
-USER_MODELS = [ChatMessage, AiJob, Plan, SessionLog, Routine, Profile, LoginSession, OidcIdentity, Account]
+              ChatMessage, Plan, PlanVersion, AiUsage]
+USER_MODELS = [AiUsage, ChatMessage, AiJob, Plan, SessionLog, Routine, Profile, LoginSession, OidcIdentity, Account]

@@ -10,13 +10,13 @@ import json
 
 from .. import vocabulary as v
 from ..catalog import store
-from ..models import ChatMessage, Routine, SessionLog, utcnow
+from ..models import ChatMessage, Routine, SessionLog
 from ..plans import model as plans_model
 from ..plans import service as plans
 from ..routines import rules
 from ..routines import service as routines
 from ..routines.engine import build_routine
-from . import client
+from . import client, quota
 
 MESSAGE_MAX = 1000
 HISTORY = 20
@@ -65,13 +65,6 @@ def conversation(account_id):
 
 def owned(account_id, message_id):
     return ChatMessage.get_or_none((ChatMessage.id == message_id) & (ChatMessage.account == account_id))
-
-
-def used_today(account_id, now=None):
-    now = now or utcnow()
-    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    return (ChatMessage.select().where((ChatMessage.account == account_id) & (ChatMessage.role == "assistant")
-                                       & (ChatMessage.created_at >= start)).count())
 
 
 def system_prompt(profile):
@@ -179,6 +172,7 @@ def stream_reply(message, profile, config, render_proposal):
             raise client.Unavailable("no Anthropic API key is set on this server")
         gate.check()
     except client.Unavailable as exc:
+        quota.give_back(message.account_id, "chat", message.created_at.date())  # the model was never asked
         yield from _fail(message, f"The coach isn't available right now: {exc.reason}.")
         return
     turns = history_for_model(profile.account_id, message.id)

@@ -5,11 +5,11 @@ The task is safe to run twice: it claims the row with one UPDATE first.
 import datetime as dt
 
 from ..catalog import store
-from ..db import connected
+from ..db import connected, db
 from ..models import AiJob, Profile, Routine, utcnow
 from ..routines import service as routines
 from ..routines.engine import candidates_for
-from . import client, routine_ai
+from . import client, quota, routine_ai
 
 STALE_AFTER = dt.timedelta(minutes=2)  # a job this old without news lost its worker
 PROGRESS = {"queued": "Waiting for a free worker…", "choosing": "Choosing exercises…",
@@ -21,9 +21,8 @@ class NotNow(Exception):
 
 
 def used_today(account_id, now=None):
-    now = now or utcnow()
-    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    return AiJob.select().where((AiJob.account == account_id) & AiJob.called_ai & (AiJob.created_at >= start)).count()
+    """AI builds taken today: queued, running and finished ones that asked the model."""
+    return quota.used(account_id, "routine", now)
 
 
 def start(profile, params, config):
@@ -32,11 +31,13 @@ def start(profile, params, config):
         raise NotNow("The AI isn't set up on this server, so Limber's rules built this routine.")
     if not profile.ai_enabled:
         raise NotNow("The AI coach is switched off in your settings, so Limber's rules built this routine.")
-    limit = config["AI_DAILY_LIMIT"]
-    if used_today(profile.account_id) >= limit:
-        raise NotNow(f"You've used today's {limit} AI builds, so Limber's rules built this one. "
-                     "The AI is back tomorrow.")
-    return AiJob.create(account=profile.account_id, params=params)
+    with db.atomic():  # the place and the job together: a refused place leaves no job behind
+        try:
+            quota.take(profile.account_id, "routine", config)
+        except quota.Exhausted as exc:
+            raise NotNow(f"{quota.reason(exc, 'AI builds')} Limber's rules built this one; "
+                         "the AI is back tomorrow.") from None
+        return AiJob.create(account=profile.account_id, params=params)
 
 
 def _claim(job_id, now):
@@ -93,8 +94,12 @@ def _recent_answer(job, key, config):
 
 
 def _finish(job, routine, status, reason, key, called):
-    AiJob.update(status=status, routine=routine.id, reason=reason, request_key=key, called_ai=called,
-                 progress="Ready", updated_at=utcnow()).where(AiJob.id == job.id).execute()
+    with db.atomic():  # the job ends once, and only then is an unused place given back
+        ended = AiJob.update(status=status, routine=routine.id, reason=reason, request_key=key, called_ai=called,
+                             progress="Ready", updated_at=utcnow()
+                             ).where((AiJob.id == job.id) & (AiJob.status == "running")).execute()
+        if ended and not called:  # reused, or the AI was unavailable: the day's place goes back
+            quota.give_back(job.account_id, "routine", job.created_at.date())
     return status
 
 

@@ -7,11 +7,12 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from ..db import db
 from ..models import ChatMessage, Profile, utcnow
 from ..plans import model as plans_model
 from ..plans import service as plans
 from ..profile.views import current_profile
-from . import chat, client, jobs, safety
+from . import chat, client, jobs, quota, safety
 
 bp = Blueprint("coach", __name__)
 PERSONALITIES = {"supportive": "Supportive", "tough_love": "Tough love", "calm": "Calm"}
@@ -70,9 +71,24 @@ def _availability(profile):
         return "The AI coach isn't set up on this server, so it can't answer questions yet."
     if not profile.ai_enabled:
         return "The AI coach is switched off in your settings. Switch it on under Account to chat."
-    if chat.used_today(profile.account_id) >= config["AI_DAILY_LIMIT"]:
+    if quota.used(profile.account_id, "chat") >= config["AI_DAILY_LIMIT"]:
         return f"You've had today's {config['AI_DAILY_LIMIT']} coach answers. The coach is back tomorrow."
+    if quota.used_by_everyone() >= config["AI_GLOBAL_DAILY_LIMIT"]:
+        return "Limber's AI has reached its limit for today across everyone. The coach is back tomorrow."
     return None
+
+
+def _reply_row(profile):
+    """The assistant's pending answer, with today's place taken for it; or a notice saying why not."""
+    reason = _availability(profile)
+    if reason is None:
+        try:
+            with db.atomic():
+                quota.take(profile.account_id, "chat", current_app.config)
+                return ChatMessage.create(account=profile.account_id, role="assistant", state="pending")
+        except quota.Exhausted as exc:
+            reason = f"{quota.reason(exc, 'coach answers')} The coach is back tomorrow."
+    return ChatMessage.create(account=profile.account_id, role="notice", content=reason)
 
 
 def render_proposal(message):
@@ -84,7 +100,7 @@ def render_proposal(message):
 def conversation():
     profile = current_profile()
     return render_template("coach/index.html", messages=chat.conversation(current_user.id),
-                           unavailable=_availability(profile), render_proposal=render_proposal)
+                           unavailable=_availability(profile))
 
 
 @bp.post("/coach/messages")
@@ -101,19 +117,21 @@ def send():
     mine = ChatMessage.create(account=current_user.id, role="user", content=text)
     if safety.screen(text):
         reply = ChatMessage.create(account=current_user.id, role="safety", content=safety.SAFETY_ANSWER)
-    elif (reason := _availability(profile)) is not None:
-        reply = ChatMessage.create(account=current_user.id, role="notice", content=reason)
     else:
-        reply = ChatMessage.create(account=current_user.id, role="assistant", state="pending")
+        reply = _reply_row(profile)
     if not request.htmx:
         return redirect(url_for(".conversation"), code=303)
-    return render_template("coach/_messages.html", messages=[mine, reply], render_proposal=render_proposal)
+    return render_template("coach/_messages.html", messages=[mine, reply])
 
 
-@bp.get("/coach/messages/<id:message_id>/stream")
+@bp.post("/coach/messages/<id:message_id>/reply")
 @login_required
-def stream(message_id):
-    """The assistant's reply as Server-Sent Events: token, proposal, done | failure."""
+def reply(message_id):
+    """Ask the model for a pending answer and stream it as Server-Sent Events: token, proposal, done | failure.
+
+    A POST (CSRF-checked, never started by a link or a cross-site navigation), answered once:
+    the page reads the stream with fetch().
+    """
     message = chat.owned(current_user.id, message_id)
     if message is None or message.role != "assistant":
         abort(404)

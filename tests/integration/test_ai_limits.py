@@ -1,0 +1,133 @@
+"""The AI's daily allowances hold under bursts (security review F1): what is queued counts,
+the decision is atomic, and an operator-wide ceiling protects the bill. Real database, real SDK."""
+import threading
+import time
+
+import pytest
+
+from app.coach import client as ai_client
+from app.coach import quota
+from app.db import db
+from app.models import Account, AiJob, ChatMessage, Routine
+from tests.conftest import Auth
+from tests.integration.test_ai_routines import ai_person, valid
+from tests.integration.test_coach import answer, say
+
+
+@pytest.fixture
+def busy_queue(monkeypatch):
+    """The worker is busy: "Build it with AI" queues its job, and nothing runs it yet."""
+    import app.tasks
+
+    queued = []
+    monkeypatch.setattr(app.tasks, "build_ai_routine", queued.append)
+    return queued
+
+
+def build(auth, minutes):
+    response = auth.post("/routines", {"kind": "warmup", "activity": "running", "minutes": str(minutes),
+                                       "with_ai": "1"}, token_from="/routines/new")
+    assert response.status_code == 303
+    return response.headers["Location"]
+
+
+def test_queued_builds_count_towards_the_daily_limit(app, client, auth, claude, busy_queue, monkeypatch):
+    ai_person(client, auth)
+    monkeypatch.setitem(app.config, "AI_DAILY_LIMIT", 3)
+    places = [build(auth, 6 + i) for i in range(5)]
+    assert sum("/ai/jobs/" in p for p in places) == 3 and len(busy_queue) == 3
+    assert AiJob.select().count() == 3
+    refused = [Routine.get_by_id(int(p.rsplit("/", 1)[1])) for p in places if "/routines/" in p]
+    assert len(refused) == 2
+    assert all(r.built_by == "rules" and "today's 3 AI builds" in r.data["fallback_reason"] for r in refused)
+    assert claude.requests == []
+
+
+def test_concurrent_requests_take_exactly_the_limit(app, client, auth):
+    auth.signup()
+    account_id = Account.get().id
+    config = {**app.config, "AI_DAILY_LIMIT": 12, "AI_GLOBAL_DAILY_LIMIT": 1000}
+    start, results = threading.Barrier(24, timeout=30), []  # 24: within the pool's 32 connections
+
+    def one():
+        start.wait()
+        with db.connection_context():
+            try:
+                quota.take(account_id, "routine", config)
+                results.append("taken")
+            except quota.Exhausted as exc:
+                results.append(exc.scope)
+
+    threads = [threading.Thread(target=one) for _ in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "a quota.take() call did not return within 60 s"
+    assert results.count("taken") == 12 and results.count("person") == 12
+    assert quota.used(account_id, "routine") == 12 and quota.used_by_everyone() == 12
+
+
+def test_the_global_ceiling_covers_everyone_and_both_kinds(app, client, auth, claude, busy_queue, monkeypatch):
+    monkeypatch.setitem(app.config, "AI_GLOBAL_DAILY_LIMIT", 2)
+    ai_person(client, auth)
+    other = app.test_client()
+    bo = Auth(other)
+    bo.signup("bo@example.com")
+    bo.onboard()
+    bo.post("/settings/ai", {"ai_enabled": "y", "coach_personality": "calm"})
+    assert "/ai/jobs/" in build(auth, 7) and "/ai/jobs/" in build(bo, 7)
+    refused = build(auth, 9)
+    routine = Routine.get_by_id(int(refused.rsplit("/", 1)[1]))
+    assert "limit for today across everyone" in routine.data["fallback_reason"]
+    ana = Account.get(Account.email == "ana@example.com").id
+    assert quota.used(ana, "routine") == 1  # refused by the ceiling: the person's own place was not kept
+    note = say(client, auth, "What should I stretch after a run?").get_data(as_text=True)
+    assert "across everyone" in note and ChatMessage.select().where(ChatMessage.role == "assistant").count() == 0
+    assert "across everyone" in client.get("/coach").get_data(as_text=True)
+
+
+def test_chat_answers_are_limited_and_an_unasked_answer_gives_its_place_back(app, client, auth, claude, monkeypatch):
+    ai_person(client, auth)
+    monkeypatch.setitem(app.config, "AI_DAILY_LIMIT", 2)
+    ana = Account.get().id
+    breaker = ai_client.breaker(app.config)
+    breaker.opened_at = time.monotonic()  # the AI failed a moment ago: the answer never reaches the model
+    say(client, auth, "Any tips?")
+    pending = ChatMessage.select().where(ChatMessage.role == "assistant").get()
+    assert quota.used(ana, "chat") == 1
+    assert "giving it a rest" in answer(client, auth, pending.id).get_data(as_text=True)
+    assert quota.used(ana, "chat") == 0 and claude.requests == []
+    breaker.success()
+    claude.script = [claude.streamed(["One."]), claude.streamed(["Two."])]
+    for text in ("First?", "Second?"):
+        say(client, auth, text)
+        answer(client, auth, ChatMessage.select().where(ChatMessage.role == "assistant")
+               .order_by(ChatMessage.id.desc()).get().id).get_data()
+    third = say(client, auth, "Third?").get_data(as_text=True)
+    assert "today&#39;s 2 coach answers" in third and len(claude.requests) == 2
+
+
+def test_a_reused_answer_gives_its_place_back(app, client, auth, claude):
+    from tests.integration.test_ai_routines import build_with_ai
+
+    ai_person(client, auth)
+    claude.script = [valid(claude)]
+    first = build_with_ai(client, auth)
+    assert build_with_ai(client, auth).id == first.id and len(claude.requests) == 1
+    assert quota.used(first.account_id, "routine") == 1
+
+
+def test_the_reply_is_a_post_and_a_get_changes_nothing(app, client, auth, claude):
+    """Review finding 2b: the model call starts on a CSRF-checked POST, never on a GET."""
+    ai_person(client, auth)
+    claude.script = [claude.streamed(["Hi."])]
+    say(client, auth, "Hello?")
+    pending = ChatMessage.select().where(ChatMessage.role == "assistant").get()
+    assert client.get(f"/coach/messages/{pending.id}/reply").status_code == 405
+    assert client.get(f"/coach/messages/{pending.id}/stream").status_code == 404
+    assert client.post(f"/coach/messages/{pending.id}/reply").status_code == 400  # no CSRF token
+    assert ChatMessage.get_by_id(pending.id).state == "pending" and claude.requests == []
+    reply = answer(client, auth, pending.id)
+    assert reply.status_code == 200 and "Hi." in reply.get_data(as_text=True)
+    assert ChatMessage.get_by_id(pending.id).state == "done" and len(claude.requests) == 1
