@@ -66,9 +66,11 @@ def fetch_media(media_id):
 
 @huey.periodic_task(crontab(minute="*"))
 def sweep_media():
-    """Enqueue media jobs that were lost, stuck (their worker was killed) or are due a retry."""
+    """Enqueue media jobs that were lost, stuck (their worker was killed) or are due a retry, and
+    delete partial files that dead downloads left behind (nothing else would ever remove them)."""
     from .catalog import media
 
+    media.sweep_parts(_app().config["MEDIA_DIR"])
     due = media.due_for_retry()
     for media_id in due:
         fetch_media(media_id)

@@ -4,6 +4,12 @@ Pure I/O, no Flask and no database: http(s) only; every address the host name re
 must be public (a setting admits loopback, for tests); the connection goes to the address
 that was checked, so a second DNS answer can't swap it; redirects are followed by hand and
 every hop is checked again; size, content type, magic bytes and time are all limited.
+An IPv6 address that carries an IPv4 one (NAT64, 6to4, Teredo …) is judged by that IPv4
+address too, or 64:ff9b::a9fe:a9fe would reach 169.254.169.254.
+
+The body goes to a ``.part-<tag>-<random>`` file in the destination folder, written as it
+arrives (at least once per read timeout while the download lives), so a sweeper can tell a
+dead attempt's leftovers by their age and whose they are by their name.
 """
 import hashlib
 import ipaddress
@@ -28,6 +34,17 @@ ALLOWED_TYPES = {
 EXTENSION_TYPES = {ext: ctype for ctype, ext in ALLOWED_TYPES.items()}
 MAX_REDIRECTS = 3
 CHUNK = 64 * 1024
+PART_PREFIX = ".part-"  # every temporary file starts so; finished files are named <sha256>.<ext>
+
+# IPv6 ranges that carry an IPv4 address (see embedded_ipv4).
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052 well-known prefix: the last 32 bits
+NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215 local-use: this network's own NAT64, never public
+SIX_TO_FOUR = ipaddress.ip_network("2002::/16")  # RFC 3056: bits 16-48
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # RFC 4291 (deprecated): ::a.b.c.d
+IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")  # RFC 2765 (SIIT): ::ffff:0:a.b.c.d
+# These stand for their IPv4 address and nothing else, so that address alone decides. (Python
+# versions disagree about 2002::/16: 3.11 calls it global, later releases private.)
+STANDS_FOR_IPV4 = (NAT64, SIX_TO_FOUR)
 
 
 class FetchError(Exception):
@@ -77,14 +94,61 @@ def matches_magic(head, content_type):
     return False
 
 
+def is_public(address):
+    """Globally reachable unicast: not private, loopback, link-local, CGNAT, reserved, multicast …"""
+    return address.is_global and not address.is_multicast
+
+
+def _low32(address):
+    return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+
+
+def _isatap(address):
+    """An ISATAP interface id (RFC 5214), in any prefix: ::0:5efe:a.b.c.d, with the u/g bits free."""
+    return (int(address) >> 32) & 0xFCFFFFFF == 0x00005EFE
+
+
+def embedded_ipv4(address):
+    """Each IPv4 address an IPv6 address carries, as (kind, IPv4 address).
+
+    A packet to such an address can end up at the IPv4 one (a NAT64 gateway translates it, a
+    6to4 relay or Teredo server tunnels it), so those must be public as well.
+    """
+    if address.version != 6:
+        return []
+    found = []
+    if address in NAT64:
+        found.append(("NAT64", _low32(address)))
+    if address.sixtofour:
+        found.append(("6to4", address.sixtofour))
+    if address.teredo:
+        server, client = address.teredo
+        found += [("Teredo server", server), ("Teredo client", client)]
+    if address in IPV4_COMPATIBLE and int(address) > 1:  # :: and ::1 are not IPv4-compatible
+        found.append(("IPv4-compatible", _low32(address)))
+    if address in IPV4_TRANSLATED:
+        found.append(("IPv4-translated", _low32(address)))
+    if _isatap(address):
+        found.append(("ISATAP", _low32(address)))
+    return found
+
+
 def check_address(ip, allow_loopback=False):
-    """Refuse anything that isn't a public address (private, loopback, link-local, reserved …)."""
+    """Refuse anything that isn't a public address (private, loopback, link-local, reserved …),
+    directly or through an IPv4 address embedded in an IPv6 one."""
     address = ipaddress.ip_address(ip)
     if getattr(address, "ipv4_mapped", None):
-        address = address.ipv4_mapped
-    if allow_loopback and address.is_loopback:
+        address = address.ipv4_mapped  # ::ffff:a.b.c.d is the IPv4 address itself on a dual-stack socket
+    if allow_loopback and address.is_loopback:  # the plain loopback addresses only, for tests
         return
-    if not address.is_global or address.is_multicast:
+    if address.version == 6 and address in NAT64_LOCAL:
+        raise FetchError(f"refused: {address} is in the local-use NAT64 prefix {NAT64_LOCAL}, not a public address")
+    for kind, inner in embedded_ipv4(address):
+        if not is_public(inner):
+            raise FetchError(f"refused: {inner} is not a public address (it is embedded in the {kind} "
+                             f"address {address})")
+    stands_for_ipv4 = address.version == 6 and any(address in network for network in STANDS_FOR_IPV4)
+    if not stands_for_ipv4 and not is_public(address):
         raise FetchError(f"refused: {address} is not a public address")
 
 
@@ -143,10 +207,24 @@ def _open(url, limits):
     return response
 
 
-def download(url, dest_dir, limits=Limits()):
-    """Fetch ``url`` into a temporary file in ``dest_dir``; return a Download or raise FetchError."""
+def part_prefix(tag=None):
+    """The start of a temporary file's name: ``.part-<tag>-`` (``.part-`` untagged). mkstemp's
+    random suffix has no "-", so ``.part-7-*`` never matches another tag's files."""
+    return f"{PART_PREFIX}{tag}-" if tag is not None else PART_PREFIX
+
+
+def download(url, dest_dir, limits=Limits(), tag=None, progress=None):
+    """Fetch ``url`` into a temporary file in ``dest_dir``; return a Download or raise FetchError.
+
+    ``tag`` goes into the temporary file's name (see part_prefix). ``progress(bytes_so_far)``, if
+    given, is called before each request and after each piece of the body is written, so a
+    caller can show that the download is alive; whatever it raises stops the download (the
+    temporary file is removed) and reaches the caller.
+    """
     started = time.monotonic()
+    progress = progress or (lambda size: None)
     for _ in range(MAX_REDIRECTS + 1):
+        progress(0)
         response = _open(url, limits)
         if response.status in (301, 302, 303, 307, 308):
             location = response.headers.get("Location")
@@ -162,12 +240,22 @@ def download(url, dest_dir, limits=Limits()):
     else:
         raise FetchError(f"more than {MAX_REDIRECTS} redirects")
     try:
-        return _save(response, dest_dir, limits, started)
+        return _save(response, dest_dir, limits, started, tag, progress)
     finally:
         response.release_conn()
 
 
-def _save(response, dest_dir, limits, started):
+def _pieces(response):
+    """The body as it arrives. read1 returns after one network read, so a slow host still
+    yields a piece at least once per read timeout (``stream`` would wait for a whole CHUNK)."""
+    while True:
+        piece = response.read1(CHUNK, decode_content=False)
+        if not piece:
+            return
+        yield piece
+
+
+def _save(response, dest_dir, limits, started, tag, progress):
     if response.status in (408, 425, 429) or response.status >= 500:
         raise FetchError(f"the media host answered {response.status}", transient=True)
     if response.status != 200:
@@ -181,12 +269,12 @@ def _save(response, dest_dir, limits, started):
     if declared and declared.isdigit() and int(declared) > limits.max_bytes:
         raise FetchError(f"too large: {int(declared)} bytes (the limit is {limits.max_bytes})")
     os.makedirs(dest_dir, exist_ok=True)
-    handle, path = tempfile.mkstemp(dir=dest_dir, prefix=".part-")
+    handle, path = tempfile.mkstemp(dir=dest_dir, prefix=part_prefix(tag))
     digest, size, head = hashlib.sha256(), 0, b""
     try:
         with os.fdopen(handle, "wb") as out:
             try:
-                for chunk in response.stream(CHUNK):
+                for chunk in _pieces(response):
                     size += len(chunk)
                     if size > limits.max_bytes:
                         raise FetchError(f"too large: more than {limits.max_bytes} bytes")
@@ -196,6 +284,8 @@ def _save(response, dest_dir, limits, started):
                         head += chunk[:16 - len(head)]
                     digest.update(chunk)
                     out.write(chunk)
+                    out.flush()  # the file's mtime says the download is alive (see the module docstring)
+                    progress(size)
             except urllib3.exceptions.HTTPError as exc:
                 raise FetchError(f"the download broke off: {type(exc).__name__}", transient=True) from exc
         if size == 0:

@@ -80,6 +80,14 @@ class MediaHost(Loopback):
     def route_redirect_metadata(self, req):
         req.reply(302, "text/plain", b"", [("Location", "http://169.254.169.254/latest/meta-data/")])
 
+    def route_redirect_nat64(self, req):
+        # 169.254.169.254 (cloud metadata) inside the NAT64 well-known prefix.
+        req.reply(302, "text/plain", b"", [("Location", "http://[64:ff9b::a9fe:a9fe]/x.mp4")])
+
+    def route_redirect_6to4(self, req):
+        # 169.254.169.254 inside a 6to4 prefix.
+        req.reply(302, "text/plain", b"", [("Location", "http://[2002:a9fe:a9fe::]/x.mp4")])
+
     def route_redirect_broken(self, req):
         req.reply(302, "text/plain", b"", [("Location", "http://[::1/clip.webm")])
 

@@ -5,15 +5,17 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
+import urllib3
 
-from app.catalog import media
+from app.catalog import fetch, media
 from app.db import db
 from app.models import ExerciseMedia, utcnow
-from app.tasks import fetch_media, sweep_media
+from app.tasks import fetch_media, media_limits, sweep_media
 
 pytestmark = pytest.mark.usefixtures("no_media")
 EXERCISE = "march-in-place"
@@ -36,7 +38,54 @@ def reload(media_id):
 
 def leftovers(app):
     folder = Path(app.config["MEDIA_DIR"])
-    return [p.name for p in folder.glob(".part-*")] if folder.exists() else []
+    return sorted(p.name for p in folder.glob(".part-*")) if folder.exists() else []
+
+
+def wait_for(condition, what, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+def queued(app, url):
+    """A media row whose download hasn't run."""
+    with app.app_context(), db.connection_context():
+        return media.add(EXERCISE, url)[0].id
+
+
+def left_by_a_dead_worker(app, url, heartbeat_age, started_age=dt.timedelta(minutes=20)):
+    """A row as a killed worker leaves it: 'downloading', its last heartbeat ``heartbeat_age`` ago.
+    It started long ago (older than any stale window): only the heartbeat may decide."""
+    media_id = queued(app, url)
+    now = utcnow()
+    with db.connection_context():
+        ExerciseMedia.update(status="downloading", attempts=1, started_at=now - started_age,
+                             updated_at=now - heartbeat_age).where(ExerciseMedia.id == media_id).execute()
+    return media_id
+
+
+def media_file(app, name, age, body=b"\x1a\x45\xdf\xa3 half a video"):
+    """A file in MEDIA_DIR last written ``age`` ago."""
+    folder = Path(app.config["MEDIA_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(body)
+    when = time.time() - age.total_seconds()
+    os.utime(path, (when, when))
+    return path
+
+
+def run_in_background(app, media_id):
+    """media.run in a thread, as a worker would; returns (thread, result dict)."""
+    result = {}
+
+    def work():
+        result["status"] = media.run(media_id, app.config["MEDIA_DIR"], media_limits(app.config))
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    return thread, result
 
 
 @pytest.mark.parametrize("name, ctype", [("clip.webm", "video/webm"), ("clip.mp4", "video/mp4"),
@@ -178,24 +227,33 @@ def test_the_sweeper_recovers_a_download_whose_worker_was_killed(app, media_host
                                capture_output=True, text=True, timeout=60)
         assert added.returncode == 0, added.stderr
         media_id = int(added.stdout.split()[1].rstrip(":"))
-        deadline = time.monotonic() + 30
-        while reload(media_id).status != "downloading":
-            assert time.monotonic() < deadline, "the consumer never started the download"
-            time.sleep(0.1)
+        wait_for(lambda: reload(media_id).status == "downloading" and leftovers(app),
+                 "the consumer to start writing the download", seconds=30)
     finally:
         os.killpg(consumer.pid, signal.SIGKILL)
-        consumer.wait()
+        consumer.wait(timeout=10)
     stuck = reload(media_id)
     assert stuck.status == "downloading" and stuck.attempts == 1
+    parts = leftovers(app)
+    assert len(parts) == 1 and parts[0].startswith(f".part-{media_id}-")  # the dead attempt's half file
+    beat = stuck.updated_at  # its last heartbeat
+    assert media.due_for_retry(now=beat + dt.timedelta(seconds=45)) == []  # a heartbeat 45 s old: alive
+    assert media.due_for_retry(now=beat + media.STALE_AFTER + dt.timedelta(seconds=1)) == [media_id]  # ~1 min: dead
     with app.app_context():
-        assert sweep_media.call_local() == []  # a download in progress is left alone…
-    with db.connection_context():  # …until it has made no progress for longer than STALE_AFTER
-        ExerciseMedia.update(started_at=utcnow() - media.STALE_AFTER - dt.timedelta(seconds=1)).execute()
+        assert sweep_media.call_local() == []  # a download with a fresh heartbeat is left alone…
+    assert leftovers(app) == parts
+    # …until a minute has gone by without a heartbeat (and without a write to its file).
+    a_minute_ago = utcnow() - media.STALE_AFTER - dt.timedelta(seconds=1)
+    with db.connection_context():
+        ExerciseMedia.update(updated_at=a_minute_ago).execute()
+    old = time.time() - media.STALE_AFTER.total_seconds() - 1
+    os.utime(Path(app.config["MEDIA_DIR"]) / parts[0], (old, old))
     media_host.slow_seconds = 0.5
     with app.app_context():
         assert sweep_media.call_local() == [media_id]
     done = reload(media_id)
-    assert (done.status, done.attempts) == ("cached", 2)
+    assert (done.status, done.attempts, done.reason) == ("cached", 2, None)
+    assert leftovers(app) == []
 
 
 def test_admins_manage_media_and_nobody_else_sees_the_page(app, client, auth, media_host):
@@ -229,3 +287,152 @@ def test_admins_manage_media_and_nobody_else_sees_the_page(app, client, auth, me
     assert auth.post(f"/admin/media/{row.id}/delete", {}, token_from="/admin/media").status_code == 302
     assert ExerciseMedia.select().count() == 0
     assert auth.post("/admin/media/424242/delete", {}, token_from="/admin/media").status_code == 404
+
+
+# -- F5: an IPv6 address that carries a private IPv4 one --------------------------------------
+@pytest.mark.parametrize("path", ["/redirect-nat64", "/redirect-6to4"])
+def test_a_redirect_to_an_ipv6_address_embedding_the_metadata_service_is_refused(app, media_host, monkeypatch,
+                                                                                 path):
+    """64:ff9b::a9fe:a9fe (NAT64) and 2002:a9fe:a9fe:: (6to4) both lead to 169.254.169.254."""
+    connections = []
+    real = urllib3.util.connection.create_connection
+
+    def spy(address, *args, **kwargs):
+        connections.append(address[0])
+        if address[0] != "127.0.0.1":  # never really connect anywhere else, even if the filter fails
+            raise ConnectionRefusedError(f"the test refused a connection to {address[0]}")
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(urllib3.util.connection, "create_connection", spy)
+    row = add(app, media_host.url + path)
+    assert row.status == "failed" and not row.transient, row.reason
+    assert "169.254.169.254 is not a public address" in row.reason
+    assert connections == ["127.0.0.1"]  # the fake host only: the redirect's target was never tried
+    assert leftovers(app) == []
+
+
+# -- F4: heartbeats, dead workers and their partial files --------------------------------------
+def test_the_stale_window_is_about_a_minute_and_well_above_the_fetchers_timeouts():
+    limits = fetch.Limits()
+    longest_silence = media.HEARTBEAT_EVERY.total_seconds() + limits.connect_timeout + limits.read_timeout
+    assert dt.timedelta(seconds=45) <= media.STALE_AFTER <= dt.timedelta(seconds=90)
+    assert media.STALE_AFTER.total_seconds() >= 2 * longest_silence
+    assert dt.timedelta(seconds=1) <= media.HEARTBEAT_EVERY <= dt.timedelta(seconds=10)
+
+
+def test_fetch_reports_progress_and_names_its_part_file_after_the_tag(media_host, media_files, tmp_path):
+    media_host.slow_seconds = 0.4  # the body trickles in, in 40 pieces: each is reported as it arrives
+    seen = []
+    got = fetch.download(f"{media_host.url}/slow.webm", tmp_path, fetch.Limits(allow_loopback=True), tag=42,
+                         progress=seen.append)
+    assert Path(got.path).name.startswith(".part-42-") and Path(got.path).parent == tmp_path
+    assert seen[0] == 0 and seen[-1] == got.size == len(media_files["clip.webm"])
+    assert seen == sorted(seen) and len(seen) > 2
+
+
+def test_whatever_the_progress_callback_raises_stops_the_download_and_removes_the_part_file(media_host,
+                                                                                          tmp_path):
+    class Stop(Exception):
+        pass
+
+    def progress(size):
+        if size > 0:
+            assert list(tmp_path.glob(".part-7-*"))  # the body is being written…
+            raise Stop
+
+    with pytest.raises(Stop):
+        fetch.download(f"{media_host.url}/clip.webm", tmp_path, fetch.Limits(allow_loopback=True), tag=7,
+                       progress=progress)
+    assert list(tmp_path.iterdir()) == []  # …and is gone
+
+
+def test_a_dead_download_is_due_once_its_heartbeat_is_a_minute_old_not_ten(app, media_host):
+    media_id = left_by_a_dead_worker(app, f"{media_host.url}/clip.webm", heartbeat_age=dt.timedelta(seconds=30))
+    now = utcnow()
+    assert media.due_for_retry(now=now) == []
+    assert media.due_for_retry(now=now + dt.timedelta(seconds=25)) == []  # heartbeat 55 s old
+    assert media.due_for_retry(now=now + dt.timedelta(seconds=31)) == [media_id]  # 61 s old
+
+
+def test_a_live_download_with_a_fresh_heartbeat_is_not_reclaimed(app, media_host):
+    """Started 20 minutes ago (a long download), but its heartbeat is 30 s old: it is alive."""
+    media_id = left_by_a_dead_worker(app, f"{media_host.url}/clip.webm", heartbeat_age=dt.timedelta(seconds=30))
+    live_part = media_file(app, f".part-{media_id}-live", age=dt.timedelta(seconds=10))
+    before = media_host.hits["/clip.webm"]
+    with app.app_context():
+        assert sweep_media.call_local() == []
+        fetch_media(media_id)  # a duplicate queue message: the claim must refuse it
+    row = reload(media_id)
+    assert (row.status, row.attempts) == ("downloading", 1)
+    assert media_host.hits["/clip.webm"] == before
+    assert live_part.exists()
+
+
+def test_reclaiming_a_dead_download_removes_its_own_part_files_first(app, media_host, media_files):
+    media_id = left_by_a_dead_worker(app, f"{media_host.url}/clip.webm", heartbeat_age=dt.timedelta(seconds=61))
+    # Its file was written seconds before the worker died, so the age rule alone would keep it for now.
+    dead_part = media_file(app, f".part-{media_id}-dead1", age=dt.timedelta(seconds=5))
+    someone_elses = media_file(app, f".part-{media_id + 1000}-live", age=dt.timedelta(seconds=5))
+    finished = media_file(app, "ab" * 32 + ".png", age=dt.timedelta(days=2), body=media_files["pose.png"])
+    with app.app_context():
+        assert sweep_media.call_local() == [media_id]
+    done = reload(media_id)
+    assert (done.status, done.attempts, done.reason) == ("cached", 2, None)
+    assert media.file_path(app.config["MEDIA_DIR"], done).read_bytes() == media_files["clip.webm"]
+    assert not dead_part.exists()
+    assert someone_elses.exists() and finished.exists()
+
+
+def test_the_sweeper_deletes_part_files_nobody_has_written_to_for_a_minute(app, media_files):
+    old = media_file(app, ".part-5-abc123", age=dt.timedelta(seconds=61))
+    untagged = media_file(app, ".part-k3j4h5g6", age=dt.timedelta(hours=2))  # named before tags existed
+    fresh = media_file(app, ".part-6-def456", age=dt.timedelta(seconds=30))
+    finished = [media_file(app, "cd" * 32 + ".webm", age=dt.timedelta(days=2), body=media_files["clip.webm"]),
+                media_file(app, "ef" * 32 + ".png", age=dt.timedelta(days=400), body=media_files["pose.png"])]
+    assert media.sweep_parts(app.config["MEDIA_DIR"]) == sorted([old.name, untagged.name])
+    assert fresh.exists() and all(path.exists() for path in finished)
+    later = utcnow() + dt.timedelta(seconds=31)  # the fresh one has now gone a minute without a write, too
+    assert media.sweep_parts(app.config["MEDIA_DIR"], now=later) == [fresh.name]
+    assert all(path.exists() for path in finished)
+    again = media_file(app, ".part-8-ghi789", age=dt.timedelta(minutes=5))
+    with app.app_context():
+        assert sweep_media.call_local() == []  # the periodic task sweeps part files as well
+    assert not again.exists() and all(path.exists() for path in finished)
+    assert media.sweep_parts(Path(app.config["MEDIA_DIR"]) / "missing") == []
+
+
+def test_a_download_beats_its_heartbeat_while_it_runs(app, media_host, monkeypatch):
+    monkeypatch.setattr(media, "HEARTBEAT_EVERY", dt.timedelta(seconds=0.2))
+    media_host.slow_seconds = 2  # within MEDIA_TIMEOUT (3 s in tests)
+    media_id = queued(app, f"{media_host.url}/slow.webm")
+    thread, result = run_in_background(app, media_id)
+    try:
+        wait_for(lambda: any(name.startswith(f".part-{media_id}-") for name in leftovers(app)),
+                 "the download to start writing")
+        claimed = reload(media_id)
+        assert claimed.status == "downloading"
+        wait_for(lambda: reload(media_id).updated_at > claimed.updated_at, "a heartbeat")
+        assert reload(media_id).status == "downloading"  # a heartbeat, not the end of the download
+    finally:
+        thread.join(timeout=10)
+    assert not thread.is_alive() and result["status"] == "cached"
+    assert leftovers(app) == []
+
+
+def test_a_worker_whose_job_was_taken_over_stops_and_leaves_the_row_alone(app, media_host, monkeypatch):
+    """It only looked dead (say the database was out of reach): its next heartbeat finds the
+    claim gone, so it stops, removes its part file and writes nothing."""
+    monkeypatch.setattr(media, "HEARTBEAT_EVERY", dt.timedelta(seconds=0.2))
+    media_host.slow_seconds = 2
+    media_id = queued(app, f"{media_host.url}/slow.webm")
+    thread, result = run_in_background(app, media_id)
+    try:
+        wait_for(lambda: leftovers(app), "the download to start writing")
+        with db.connection_context():  # another worker's claim
+            ExerciseMedia.update(attempts=2, updated_at=utcnow()).where(ExerciseMedia.id == media_id).execute()
+    finally:
+        thread.join(timeout=10)
+    assert not thread.is_alive() and result["status"] is None
+    row = reload(media_id)
+    assert (row.status, row.attempts, row.reason, row.checksum) == ("downloading", 2, None, None)
+    assert leftovers(app) == []
