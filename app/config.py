@@ -78,10 +78,15 @@ def load(env=None, overrides=None):
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session does
         "WTF_CSRF_SSL_STRICT": production,
-        # Rate limits: memory per process locally, Redis when there is one.
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
+        # Rate limits, counted for every process together: in Redis when there is one, else in
+        # Limber's own database (app/ratelimit.py), never per process.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or redis_url or "limber-db://",
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
+        # Log-in tries per account from one address (so nobody elsewhere can lock the person out),
+        # sign-ups per address, and current-password checks per account.
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Log-in tries from one address across all accounts (password spraying).
+        "LOGIN_ADDRESS_LIMIT": env.get("LOGIN_ADDRESS_LIMIT", "30 per minute;300 per hour"),
         # Sign in with Google or any OpenID Connect provider.
         "OIDC_ISSUER": env.get("OIDC_ISSUER", "").rstrip("/") or None,
         "OIDC_CLIENT_ID": env.get("OIDC_CLIENT_ID") or None,

@@ -5,6 +5,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
+from . import ratelimit  # noqa: F401 - registers the limber-db:// storage with Flask-Limiter
+
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to continue."
@@ -33,5 +35,5 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enable
 
 @limiter.request_filter
 def _reading():
-    """Only sign-in and sign-up posts are limited; reading a page never counts."""
+    """Only posts are limited (log-in, sign-up, the current-password check); reading never counts."""
     return request.method in ("GET", "HEAD")

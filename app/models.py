@@ -4,7 +4,7 @@ import secrets
 
 from flask_login import UserMixin
 from peewee import (
-    JOIN, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField,
+    JOIN, BooleanField, CharField, DateField, DateTimeField, FloatField, ForeignKeyField, IntegerField, Model, TextField,
 )
 
 from .db import JSONField, Prepared, db
@@ -200,6 +200,14 @@ class AiUsage(BaseModel):
     used = IntegerField(default=0)
 
 
+class RateLimit(BaseModel):
+    """One rate-limit window: attempts counted under ``key`` until ``expires_at`` (Unix time)."""
+
+    key = CharField(max_length=255, unique=True)
+    hits = IntegerField(default=0)
+    expires_at = FloatField(index=True)
+
+
 class ChatMessage(BaseModel):
     """One line of the coach conversation. ``role``: user | assistant | safety (Limber's fixed answer).
 
@@ -247,5 +255,5 @@ _signed_in = Prepared(lambda token, now: (
     .where((LoginSession.token == token) & (LoginSession.expires_at > now)).limit(1)))
 
 ALL_MODELS = [Account, OidcIdentity, LoginSession, Profile, Exercise, ExerciseMedia, Routine, SessionLog, AiJob,
-              ChatMessage, Plan, PlanVersion, AiUsage]
+              ChatMessage, Plan, PlanVersion, AiUsage, RateLimit]
 USER_MODELS = [AiUsage, ChatMessage, AiJob, Plan, SessionLog, Routine, Profile, LoginSession, OidcIdentity, Account]

@@ -19,6 +19,29 @@ CSP_PARTS = [
 ]
 
 
+NEXT_MAX = 2000
+
+
+def same_site_path(target):
+    """``target`` if it is a path on this site, else None (an open redirect is refused).
+
+    Browsers drop tabs and newlines inside a URL and read a backslash as a slash, so
+    "/\t/evil.example" and "/\\evil.example" are other sites to them. Only printable ASCII
+    without a backslash is taken, it must start with one "/", and it must parse with no scheme
+    and no host.
+    """
+    if not isinstance(target, str) or not 1 <= len(target) <= NEXT_MAX:
+        return None
+    if any(not 0x21 <= ord(ch) <= 0x7E or ch == "\\" for ch in target):
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
 def content_security_policy(oidc_issuer):
     """The policy; forms may post to us and, for sign-in redirects, to the OIDC provider only."""
     form_action = "form-action 'self'"

@@ -71,9 +71,8 @@ def app(oidc_provider):
     from app.cli import runner
     from app.db import db
 
-    flask_app = create_app({"DATABASE_URL": database_url, "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL") or "memory://",
-                            "LOGIN_RATE_LIMIT": "10 per minute", "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-                            "MEDIA_DIR": str(TMP / "media"), "MEDIA_ALLOW_LOOPBACK": True, "MEDIA_MAX_MB": 1,
+    flask_app = create_app({"DATABASE_URL": database_url, "LOGIN_RATE_LIMIT": "10 per minute",
+                            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "MEDIA_DIR": str(TMP / "media"), "MEDIA_ALLOW_LOOPBACK": True, "MEDIA_MAX_MB": 1,
                             "MEDIA_TIMEOUT": 3})
     with db.connection_context():
         runner().up()

@@ -5,11 +5,14 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from requests import RequestException
 
+from .. import ratelimit
 from ..extensions import limiter, login_manager
 from ..models import Account
+from ..security import same_site_path
 from . import accounts
 from .forms import DeleteForm, LoginForm, PasswordForm, SignupForm
 
@@ -44,6 +47,21 @@ def _login_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _address_limit():
+    return current_app.config["LOGIN_ADDRESS_LIMIT"]
+
+
+def _account_at_address():
+    """Log-in tries are counted per account *and* address: someone guessing from elsewhere
+    can't lock the person out. The key holds a digest of the e-mail, never the e-mail."""
+    email = accounts.normalise_email(request.form.get("email"))
+    return f"login:{ratelimit.digest(email)}:{get_remote_address()}"
+
+
+def _signed_in_account():
+    return f"account:{getattr(current_user, 'id', None)}"
+
+
 def _after_sign_in():
     return redirect(url_for("routines.dashboard"), code=303)
 
@@ -66,7 +84,8 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_account_at_address)
+@limiter.limit(_address_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return _after_sign_in()
@@ -75,10 +94,8 @@ def login():
         account = accounts.authenticate(form.email.data, form.password.data)
         if account is not None:
             accounts.start_session(account, remember=form.remember.data)
-            target = request.args.get("next", "")
-            if target.startswith("/") and not target.startswith("//"):
-                return redirect(target, code=303)
-            return _after_sign_in()
+            target = same_site_path(request.args.get("next"))
+            return redirect(target, code=303) if target else _after_sign_in()
         flash("That e-mail and password don't match an account.", "error")
     return render_template("auth/login.html", form=form), 422 if form.errors or request.method == "POST" else 200
 
@@ -109,6 +126,13 @@ def oidc_start():
         return redirect(url_for("auth.login"), code=303)
 
 
+def _verified(claims):
+    """Only an e-mail the provider says it verified is kept: missing means unverified (an
+    unverified address could squat someone else's e-mail). Some providers send "true"."""
+    flag = claims.get("email_verified")
+    return flag is True or (isinstance(flag, str) and flag.strip().lower() == "true")
+
+
 @bp.get("/auth/oidc/callback")
 def oidc_callback():
     client = _oidc_client()
@@ -120,7 +144,7 @@ def oidc_callback():
         flash("That sign-in didn't work. Please try again.", "error")
         return redirect(url_for("auth.login"), code=303)
     issuer = claims.get("iss") or current_app.config["OIDC_ISSUER"]
-    email = claims.get("email") if claims.get("email_verified", True) else None
+    email = claims.get("email") if _verified(claims) else None
     account, problem = accounts.oidc_account(issuer, claims["sub"], email)
     if account is None:
         flash(problem, "error")
@@ -138,6 +162,7 @@ def settings():
 
 
 @bp.post("/settings/password")
+@limiter.limit(_login_limit, key_func=_signed_in_account)
 @login_required
 def change_password():
     form = PasswordForm()
@@ -157,7 +182,8 @@ def change_password():
 def export():
     body = json.dumps(accounts.export(current_user._get_current_object()), indent=2, ensure_ascii=False)
     return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="limber-my-data.json"'})
+                    headers={"Content-Disposition": 'attachment; filename="limber-my-data.json"',
+                             "Cache-Control": "no-store"})  # personal data: never kept by a cache
 
 
 @bp.post("/settings/delete")

@@ -142,6 +142,8 @@ def compare(plan_id):
         a, b = int(request.args.get("a", "")), int(request.args.get("b", ""))
     except ValueError:
         abort(400)
+    if not (1 <= a <= plan.version and 1 <= b <= plan.version):
+        abort(404)  # checked before the query: a number too large for the database is simply not a version
     old, new = service.version(plan, a), service.version(plan, b)
     if old is None or new is None:
         abort(404)

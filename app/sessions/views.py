@@ -4,16 +4,36 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from ..catalog import store
+from ..validation import JsonError, parse_json
 from . import history, logs
 
 bp = Blueprint("sessions", __name__)
+
+
+class BadBody(Exception):
+    """The body isn't JSON we read (too deep, malformed); answered 400 with the reason."""
+
+
+def _json_body():
+    """The request's JSON, read within bounds; None when the body isn't JSON at all."""
+    if not request.is_json:
+        return None
+    try:
+        return parse_json(request.get_data(cache=True))
+    except JsonError as exc:
+        raise BadBody(str(exc)) from None
+
+
+@bp.errorhandler(BadBody)
+def _bad_body(exc):
+    return jsonify(error="invalid", message=f"That request body can't be read: {exc}."), 400
 
 
 @bp.post("/sessions")
 @login_required
 def create():
     """One log (the same checks and idempotency as a batch of one)."""
-    result = logs.store_one(request.get_json(silent=True), current_user.id, store.by_id())
+    result = logs.store_one(_json_body(), current_user.id, store.by_id())
     if result["status"] == 400:
         return jsonify(error="invalid", message="Some details of this session didn't look right.",
                        fields=result["errors"]), 400
@@ -40,7 +60,7 @@ def sync():
     answer lists every log's own status and echoes its UUID: 200 if all were stored, 207 if
     some were, 400 if none were.
     """
-    data = request.get_json(silent=True)
+    data = _json_body()
     items = data.get("logs") if isinstance(data, dict) else None
     if not isinstance(items, list) or not 1 <= len(items) <= logs.BATCH_MAX:
         return jsonify(error="invalid", message=f"Send {{\"logs\": [...]}} with 1 to {logs.BATCH_MAX} logs."), 400
