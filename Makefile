@@ -54,7 +54,9 @@ browser:
 	else $(BIN)/playwright install chromium; fi
 	@command -v ffmpeg >/dev/null 2>&1 || (echo "ffmpeg is needed for the tests: apt-get install ffmpeg" && false)
 
+# bandit fails the run on any finding of medium or high severity (the Low ones are listed).
 test: install-dev browser
+	$(BIN)/bandit -r app -q --severity-level medium
 	LIMBER_ENV=test $(BIN)/pytest -q
 
 bench: install-dev browser

@@ -36,6 +36,20 @@ def purge_expired_logins():
         return LoginSession.delete().where(LoginSession.expires_at <= utcnow()).execute()
 
 
+@huey.periodic_task(crontab(minute="7"))
+def purge_counters():
+    """Drop lapsed rate-limit windows and AI allowance counters older than yesterday."""
+    import datetime as dt
+
+    from . import ratelimit
+    from .coach import quota
+    from .db import connected
+    from .models import utcnow
+
+    with connected():
+        return ratelimit.purge() + quota.purge(utcnow().date() - dt.timedelta(days=1))
+
+
 def _app():
     """The Flask app for settings: the current one (requests, tests, eager tasks) or the worker's."""
     from flask import current_app

@@ -11,7 +11,7 @@ from ..routines import service as routines
 from ..routines.engine import candidates_for
 from . import client, quota, routine_ai
 
-STALE_AFTER = dt.timedelta(minutes=2)  # a job this old without news lost its worker
+STALE_AFTER = dt.timedelta(minutes=2)  # a running job without a heartbeat (updated_at) this long lost its worker
 PROGRESS = {"queued": "Waiting for a free worker…", "choosing": "Choosing exercises…",
             "checking": "Checking it against Limber's safety rules…"}
 
@@ -41,7 +41,7 @@ def start(profile, params, config):
 
 
 def _claim(job_id, now):
-    due = (AiJob.status == "queued") | ((AiJob.status == "running") & (AiJob.started_at < now - STALE_AFTER))
+    due = (AiJob.status == "queued") | ((AiJob.status == "running") & (AiJob.updated_at < now - STALE_AFTER))
     return AiJob.update(status="running", started_at=now, updated_at=now, attempts=AiJob.attempts + 1,
                         progress=PROGRESS["choosing"]).where((AiJob.id == job_id) & due).execute() == 1
 
@@ -107,7 +107,7 @@ def due_for_retry(now=None):
     now = now or utcnow()
     query = AiJob.select(AiJob.id).where(
         ((AiJob.status == "queued") & (AiJob.created_at < now - STALE_AFTER))
-        | ((AiJob.status == "running") & (AiJob.started_at < now - STALE_AFTER)))
+        | ((AiJob.status == "running") & (AiJob.updated_at < now - STALE_AFTER)))
     with connected():
         return [row.id for row in query]
 

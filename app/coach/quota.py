@@ -44,7 +44,8 @@ def take(account_id, kind, config, now=None):
 
     Both places are taken in one transaction: refused by either, neither is kept.
     """
-    assert kind in KINDS
+    if kind not in KINDS:
+        raise ValueError(f"unknown AI allowance {kind!r}")
     day = (now or utcnow()).date()
     mine, everyone = config["AI_DAILY_LIMIT"], config["AI_GLOBAL_DAILY_LIMIT"]
     try:

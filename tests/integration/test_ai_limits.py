@@ -131,3 +131,23 @@ def test_the_reply_is_a_post_and_a_get_changes_nothing(app, client, auth, claude
     reply = answer(client, auth, pending.id)
     assert reply.status_code == 200 and "Hi." in reply.get_data(as_text=True)
     assert ChatMessage.get_by_id(pending.id).state == "done" and len(claude.requests) == 1
+
+
+def test_old_counters_are_purged_and_todays_are_kept(app, client, auth):
+    import datetime as dt
+
+    from app.models import AiUsage, RateLimit, utcnow
+    from app.tasks import purge_counters
+
+    auth.signup()
+    account_id = Account.get().id
+    quota.take(account_id, "chat", app.config)
+    old = utcnow() - dt.timedelta(days=3)
+    quota.take(account_id, "chat", app.config, now=old)
+    RateLimit.create(key="lapsed", hits=3, expires_at=time.time() - 1)
+    RateLimit.create(key="live", hits=3, expires_at=time.time() + 60)
+    with app.app_context():
+        purge_counters.call_local()
+    assert {row.day for row in AiUsage.select()} == {utcnow().date()}
+    keys = {row.key for row in RateLimit.select()}
+    assert "live" in keys and "lapsed" not in keys
