@@ -1,4 +1,6 @@
 """Flask extensions, created unbound and bound by create_app()."""
+import logging
+
 from flask import flash, jsonify, redirect, request, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -30,7 +32,12 @@ def _unauthorized():
     return redirect(login)
 
 
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
+def _breached(limit):
+    """A security event for the log: which limit, and its key (an address or a digest, never an e-mail)."""
+    logging.getLogger("limber.security").warning("rate limit %s reached: %s", limit.limit, limit.key)
+
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False, on_breach=_breached)
 
 
 @limiter.request_filter

@@ -1,5 +1,6 @@
 """Sign up, log in and out, sign in with an OpenID Connect provider, account settings."""
 import json
+import logging
 
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
@@ -17,6 +18,7 @@ from . import accounts
 from .forms import DeleteForm, LoginForm, PasswordForm, SignupForm
 
 bp = Blueprint("auth", __name__)
+security_log = logging.getLogger("limber.security")  # events an operator may need; no e-mails, no passwords
 oauth = OAuth()
 login_manager.user_loader(accounts.load_user)
 
@@ -96,6 +98,8 @@ def login():
             accounts.start_session(account, remember=form.remember.data)
             target = same_site_path(request.args.get("next"))
             return redirect(target, code=303) if target else _after_sign_in()
+        security_log.info("log-in failed for %s from %s", ratelimit.digest(accounts.normalise_email(form.email.data)),
+                          get_remote_address())
         flash("That e-mail and password don't match an account.", "error")
     return render_template("auth/login.html", form=form), 422 if form.errors or request.method == "POST" else 200
 
@@ -170,8 +174,10 @@ def change_password():
     if form.validate_on_submit():
         if account.password_hash and not accounts.authenticate(account.email, form.current.data or ""):
             form.current.errors.append("That isn't your current password.")
+            security_log.info("current-password check failed for account %s", account.id)
         else:
             accounts.change_password(account, form.new.data)
+            security_log.info("password changed for account %s; other sign-ins ended", account.id)
             flash("Password changed. Other devices have been signed out.", "success")
             return redirect(url_for("auth.settings"), code=303)
     return render_template("auth/settings.html", password_form=form, delete_form=DeleteForm()), 422
@@ -191,7 +197,9 @@ def export():
 def delete_account():
     form = DeleteForm()
     if form.validate_on_submit() and form.confirm.data.strip().upper() == "DELETE":
+        account_id = current_user.id
         accounts.delete_everything(current_user._get_current_object())
+        security_log.info("account %s deleted by its owner", account_id)
         flash("Your account and everything in it have been deleted.", "info")
         return _wiped(redirect(url_for("auth.signup"), code=303))
     form.confirm.errors = list(form.confirm.errors) + ["Type DELETE to confirm."]

@@ -167,3 +167,13 @@ def test_no_email_is_stored_in_a_rate_limit_key(app, auth, client):
     auth.login(email="someone.private@example.com", password="x" * 8)
     keys = [row.key for row in RateLimit.select()]
     assert keys and not any("example.com" in key for key in keys)
+
+
+def test_security_events_are_logged_without_the_email(app, auth, client, caplog):
+    auth.signup()
+    auth.logout()
+    with caplog.at_level("INFO", logger="limber.security"):
+        for _ in range(11):
+            auth.login(password="not it at all")
+    text = caplog.text
+    assert "log-in failed" in text and "rate limit" in text and "ana@example.com" not in text
