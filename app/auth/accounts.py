@@ -1,18 +1,36 @@
 """Accounts and sign-in sessions, without the web layer."""
 import datetime as dt
+import decimal
+import functools
+import logging
+import time
+import uuid
 
 from flask import current_app, session
 from flask_login import login_user, logout_user
+from peewee import ForeignKeyField, OperationalError, SqliteDatabase
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import db
 from ..models import (
-    USER_MODELS, Account, ChatMessage, LoginSession, OidcIdentity, Plan, PlanVersion, Profile, Routine, SessionLog,
-    utcnow,
+    USER_MODELS, Account, ChatMessage, LoginSession, OidcIdentity, Plan, Profile, Routine, SessionLog, utcnow,
 )
 
-# Checked against when the e-mail is unknown, so a wrong e-mail costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("limber-not-a-password", method="scrypt")
+logger = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=8)
+def _dummy_hash_for(method):
+    return generate_password_hash("limber-not-a-password", method=method)
+
+
+def dummy_hash():
+    """Checked against when the e-mail is unknown, so a wrong e-mail costs as long as a wrong password.
+
+    Made with the configured method (once per method): a dummy of another cost would make an
+    unknown e-mail measurably faster or slower than a known one.
+    """
+    return _dummy_hash_for(current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def hash_password(password):
@@ -26,7 +44,7 @@ def normalise_email(email):
 def authenticate(email, password):
     account = Account.get_or_none(Account.email == normalise_email(email))
     if account is None or not account.password_hash:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(dummy_hash(), password)
         return None
     return account if check_password_hash(account.password_hash, password) else None
 
@@ -89,45 +107,189 @@ def oidc_account(issuer, subject, email):
     return account, None
 
 
+# Never written to a download: a leaked export file must not let anyone sign in as the person.
+# Everything else stored about them is exported, column by column.
+EXPORT_EXCLUDED = {
+    Account: {"password_hash"},  # crackable offline; the export says whether a password is set instead
+    LoginSession: {"token"},  # the bearer credential behind a signed-in cookie; each sign-in is listed by its times
+}
+
+# Section names of earlier exports, kept so what people (and their scripts) read stays where it was.
+# Any other table holding a person's rows is exported under its table name.
+EXPORT_SECTIONS = {Profile: "profile", Routine: "routines", SessionLog: "sessions", Plan: "plans",
+                   ChatMessage: "coach"}
+
+EXPORT_FORMAT = 2
+
+
+def _account_keys(model):
+    return [field for field in model._meta.sorted_fields
+            if isinstance(field, ForeignKeyField) and field.rel_model is Account]
+
+
+def owned_models():
+    """Every model holding a person's rows, with its foreign keys to Account, Account last.
+
+    USER_MODELS plus any model with a foreign key to Account, so a table added later is
+    exported and deleted without anyone remembering to list it here.
+    """
+    models = [m for m in USER_MODELS if m is not Account]
+    models += [m for m in Account._meta.backrefs.values() if m not in models and m is not Account]
+    found = {}
+    for model in models:
+        keys = _account_keys(model)
+        if not keys:
+            raise LookupError(f"{model.__name__} is in USER_MODELS but has no foreign key to Account")
+        found[model] = keys
+    found[Account] = [Account._meta.primary_key]
+    return found
+
+
+def _children(model, owned):
+    """(foreign key, model) for each table whose rows hang under this one's and not under an account
+    of their own, such as a plan's versions."""
+    return [(field, child) for field, child in model._meta.backrefs.items()
+            if child not in owned and child is not model]
+
+
+def _belongs_to(keys, account_id):
+    condition = None
+    for key in keys:
+        condition = (key == account_id) if condition is None else (condition | (key == account_id))
+    return condition
+
+
+def section_name(model):
+    return "account" if model is Account else EXPORT_SECTIONS.get(model, model._meta.table_name)
+
+
+def _json_value(value):
+    if isinstance(value, dt.datetime):  # stored as naive UTC
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value.isoformat() + "Z"
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).hex()
+    return value  # JSON columns are already lists and dicts; None, numbers, text and booleans as they are
+
+
+def _row(model, row):
+    """Every column of a row under its column name, except the secrets in EXPORT_EXCLUDED."""
+    hidden = EXPORT_EXCLUDED.get(model, ())
+    return {field.column_name: _json_value(row.__data__.get(field.name))
+            for field in model._meta.sorted_fields if field.name not in hidden}
+
+
+def _rows(model, query, owned):
+    """Rows as dicts, each with the rows of child tables nested under the foreign key's backref."""
+    rows = list(query.order_by(model._meta.primary_key))
+    out = [_row(model, row) for row in rows]
+    for field, child in _children(model, owned):
+        parents = [row.__data__.get(field.rel_field.name) for row in rows]
+        nested = {}
+        if parents:
+            for item in _rows(child, child.select().where(field.in_(parents)), owned):
+                nested.setdefault(item[field.column_name], []).append(item)
+        for parent, item in zip(parents, out, strict=True):
+            item[field.backref] = nested.get(parent, [])
+    return out
+
+
 def export(account):
-    """Everything Limber stores about a person, as plain JSON-ready data."""
-    profile = Profile.get_or_none(Profile.account == account)
-    return {
-        "account": {"email": account.email, "created_at": account.created_at.isoformat() + "Z",
-                    "sign_in_with": [{"issuer": i.issuer, "subject": i.subject} for i in account.identities]},
-        "profile": None if profile is None else {
-            "screening": profile.screening, "age": profile.age, "level": profile.level,
-            "health_consent": profile.health_consent, "conditions": profile.conditions,
-            "condition_details": profile.condition_details, "space": profile.space,
-            "equipment": profile.equipment, "activities": profile.activities,
-            "usual_activity": profile.usual_activity, "usual_minutes": profile.usual_minutes,
-            "tight_areas": profile.tight_areas,
-        },
-        "routines": [{"id": r.id, "title": r.title, "kind": r.kind, "activity": r.activity, "minutes": r.minutes,
-                      "created_at": r.created_at.isoformat() + "Z", "request": r.request, **r.data}
-                     for r in Routine.select().where(Routine.account == account).order_by(Routine.id)],
-        "sessions": [{"client_id": s.client_id, "title": s.title, "kind": s.kind, "routine_id": s.routine_id,
-                      "started_at": s.started_at.isoformat() + "Z", "finished_at": s.finished_at.isoformat() + "Z",
-                      "seconds_done": s.seconds_done, "steps_done": s.steps_done, "steps_total": s.steps_total,
-                      "ended_early": s.ended_early, "stopped_for_safety": s.stopped_for_safety,
-                      "rating": s.rating, "pain": s.pain, "pain_area": s.pain_area, "note": s.note}
-                     for s in SessionLog.select().where(SessionLog.account == account).order_by(SessionLog.id)],
-        "plans": [{"name": p.name, "active": p.active, "versions": [
-                       {"number": ver.number, "author": ver.author, "description": ver.description,
-                        "created_at": ver.created_at.isoformat() + "Z", "plan": ver.snapshot}
-                       for ver in PlanVersion.select().where(PlanVersion.plan == p.id).order_by(PlanVersion.number)]}
-                  for p in Plan.select().where(Plan.account == account).order_by(Plan.id)],
-        "coach": [{"role": m.role, "content": m.content, "created_at": m.created_at.isoformat() + "Z",
-                   "proposal": m.proposal, "proposal_status": m.proposal_status}
-                  for m in ChatMessage.select().where(ChatMessage.account == account).order_by(ChatMessage.id)],
-    }
+    """Everything Limber stores about a person, as plain JSON-ready data.
+
+    Built from the models' own columns: every table with a foreign key to Account, every row of
+    this person's and every column (see EXPORT_EXCLUDED for the two secrets left out). Times are
+    UTC in ISO 8601 with a Z; JSON columns are their JSON.
+    """
+    owned = owned_models()
+    now = utcnow()
+    sections = {}
+    for model, keys in owned.items():
+        rows = _rows(model, model.select().where(_belongs_to(keys, account.id)), owned)
+        unique = model is Account or all(key.unique or key.primary_key for key in keys)
+        sections[section_name(model)] = (rows[0] if rows else None) if unique else rows
+
+    person = sections["account"] = sections["account"] or {}
+    stored = Account.get_or_none(Account.id == account.id)
+    person["password_set"] = bool(stored and stored.password_hash)
+    person["live_sign_ins"] = (LoginSession.select()
+                               .where((LoginSession.account == account.id) & (LoginSession.expires_at > now)).count())
+    # The shape of earlier exports, kept alongside the full rows.
+    person["sign_in_with"] = [{"issuer": i.issuer, "subject": i.subject}
+                              for i in OidcIdentity.select().where(OidcIdentity.account == account.id)
+                              .order_by(OidcIdentity.id)]
+    for routine in sections.get("routines", []):
+        for key, value in (routine.get("data") or {}).items():
+            routine.setdefault(key, value)  # steps, total_seconds, notes, why at the top, as before
+
+    about = {"format": EXPORT_FORMAT, "exported_at": _json_value(now),
+             "left_out": ["account.password_hash: a copy of it could be cracked offline; password_set says "
+                          "whether you have one",
+                          f"{section_name(LoginSession)}.token: the secret behind each signed-in browser; "
+                          "each sign-in is listed with when it started and expires"]}
+    order = ["account", *EXPORT_SECTIONS.values()]
+    return {"about": about, **{name: sections[name] for name in order if name in sections},
+            **{name: value for name, value in sections.items() if name not in order}}
+
+
+def _delete_rows(model, condition, owned):
+    """Delete the rows matching condition, child-table rows first (not leaning on ON DELETE CASCADE)."""
+    for field, child in _children(model, owned):
+        _delete_rows(child, field.in_(model.select(field.rel_field).where(condition)), owned)
+    model.delete().where(condition).execute()
+
+
+CHECKPOINT_TRIES = 5
+CHECKPOINT_PAUSE = 0.1  # seconds between tries
+CHECKPOINT_BUSY_MS = 100  # how long one try waits for readers, instead of the connection's busy_timeout
+
+
+def truncate_wal():
+    """On SQLite, copy the WAL into the database file and empty it, so pages that held deleted rows
+    don't linger in the -wal file (secure_delete has already zeroed them in the new pages).
+
+    Readers can keep it busy: tried a few times within about a second, then logged. Returns True
+    when done or nothing to do (PostgreSQL, not WAL), False when it could not complete.
+    """
+    database = db.obj
+    if not isinstance(database, SqliteDatabase):
+        return True
+    if database.in_transaction():
+        logger.warning("WAL checkpoint skipped: called inside a transaction")
+        return False
+    previous = database.execute_sql("PRAGMA busy_timeout").fetchone()[0]
+    try:
+        database.execute_sql(f"PRAGMA busy_timeout = {CHECKPOINT_BUSY_MS}")
+        for attempt in range(CHECKPOINT_TRIES):
+            if attempt:
+                time.sleep(CHECKPOINT_PAUSE)
+            try:
+                busy, _, _ = database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except OperationalError:  # "database is locked": another writer holds it
+                busy = 1
+            if not busy:
+                return True
+    finally:
+        database.execute_sql(f"PRAGMA busy_timeout = {int(previous)}")
+    logger.warning("WAL checkpoint after an account deletion stayed busy after %d tries; deleted rows' old "
+                   "pages stay in the -wal file until the next checkpoint", CHECKPOINT_TRIES)
+    return False
 
 
 def delete_everything(account):
-    with db.atomic():
-        for model in USER_MODELS:
-            field = model.id if model is Account else model.account
-            value = account.id
-            model.delete().where(field == value).execute()
+    owned = owned_models()
+    with db.atomic():  # all or nothing
+        for model, keys in owned.items():  # Account last
+            _delete_rows(model, _belongs_to(keys, account.id), owned)
+    # Committed: the deletion stands whatever happens next. On PostgreSQL autovacuum reclaims the dead rows.
+    try:
+        truncate_wal()
+    except Exception:  # the deletion is done; saying it failed would be wrong
+        logger.warning("WAL checkpoint after an account deletion failed", exc_info=True)
     logout_user()
     session.clear()

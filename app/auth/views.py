@@ -8,6 +8,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
                    url_for)
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
+from peewee import IntegrityError
 from requests import RequestException
 
 from .. import ratelimit
@@ -76,10 +77,15 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         email = accounts.normalise_email(form.email.data)
-        if Account.select().where(Account.email == email).exists():
+        account = None
+        if not Account.select().where(Account.email == email).exists():
+            try:
+                account = accounts.create_account(email, form.password.data)
+            except IntegrityError:  # the same e-mail signed up a moment ago, in another request
+                account = None
+        if account is None:
             form.email.errors.append("There's already an account with this e-mail. Try logging in.")
         else:
-            account = accounts.create_account(email, form.password.data)
             accounts.start_session(account)
             return redirect(url_for("profile.onboarding", step="screening"), code=303)
     return render_template("auth/signup.html", form=form), 422 if form.errors else 200

@@ -177,3 +177,21 @@ def test_security_events_are_logged_without_the_email(app, auth, client, caplog)
             auth.login(password="not it at all")
     text = caplog.text
     assert "log-in failed" in text and "rate limit" in text and "ana@example.com" not in text
+
+
+def test_two_simultaneous_sign_ups_with_one_email_make_one_account_and_no_500(live_server):
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+
+    def sign_up(_):
+        browser = requests.Session()
+        page = browser.get(f"{live_server}/signup", timeout=10).text
+        token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+        return browser.post(f"{live_server}/signup", data={"email": "twin@example.com", "password": "warm up well",
+                                                           "csrf_token": token}, allow_redirects=False,
+                            timeout=30).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(sign_up, range(6)))
+    assert sorted(statuses) == [303] + [422] * 5, statuses
+    assert Account.select().where(Account.email == "twin@example.com").count() == 1
