@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export LIMBER_ENV ?= development
 
-.PHONY: run test install install-dev assets migrate catalog browser bench clean
+.PHONY: run test install install-dev assets migrate catalog browser bench clean audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ browser:
 test: install-dev browser
 	$(BIN)/bandit -r app -q --severity-level medium
 	LIMBER_ENV=test $(BIN)/pytest -q
+
+# Known vulnerabilities in the pinned dependencies. Needs PyPI's JSON API or OSV: from a machine that
+# reaches only a package mirror, every package is "not found" and the answer is inconclusive.
+audit: install-dev
+	$(BIN)/pip install --quiet pip-audit==2.10.1
+	$(BIN)/pip-audit -r requirements.txt -r requirements-dev.txt
 
 bench: install-dev browser
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
