@@ -30,6 +30,7 @@ def create_app(config=None):
     from .extensions import csrf, limiter, login_manager
 
     db.init_app(app)
+    security.guard_input(app)  # before CSRF: a nameless form field would break its token lookup
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

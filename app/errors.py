@@ -4,6 +4,8 @@ from flask_wtf.csrf import CSRFError
 from peewee import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from .security import UNREADABLE
+
 MESSAGES = {
     400: "Something in that request didn't look right. Please go back and try again.",
     403: "That isn't yours to open.",
@@ -37,7 +39,8 @@ def init_app(app):
 
     @app.errorhandler(HTTPException)
     def _http(error):
-        message = MESSAGES.get(error.code, error.description)
+        message = error.description if error.description.startswith(UNREADABLE) else \
+            MESSAGES.get(error.code, error.description)
         if _wants_json():
             return jsonify(error=error.name, message=message), error.code
         return render_template("error.html", code=error.code, message=message), error.code

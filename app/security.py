@@ -53,6 +53,35 @@ def content_security_policy(oidc_issuer):
     return "; ".join(CSP_PARTS + [form_action])
 
 
+UNREADABLE = "That request can't be read: "
+
+
+def unreadable_input(form, args, path):
+    """Why the request's form, query or path can't be taken as it is, or None.
+
+    A multipart part without a name becomes a key of None, which breaks code that expects
+    strings (Flask-WTF's CSRF lookup among it); a NUL character is refused by PostgreSQL
+    text columns and has no place in anything a person types.
+    """
+    if None in form:
+        return "a form field without a name."
+    if "\x00" in path or any("\x00" in key or "\x00" in value
+                              for values in (form, args) for key, value in values.items(multi=True)):
+        return "it contains a NUL character."
+    return None
+
+
+def guard_input(app):
+    """Refuse unreadable input before anything else reads it (CSRF included): register first."""
+    from flask import abort, request
+
+    @app.before_request
+    def _readable():
+        reason = unreadable_input(request.form, request.args, request.path)
+        if reason:
+            abort(400, description=UNREADABLE + reason)
+
+
 def init_app(app):
     csp = content_security_policy(app.config["OIDC_ISSUER"] if app.config["OIDC_CLIENT_ID"] else None)
 

@@ -1,29 +1,30 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+
+from ..forms import Form
 
 PASSWORD = [DataRequired(), Length(min=8, max=256, message="Use 8 to 256 characters.")]
 EMAIL = [DataRequired(), Length(max=254),
          Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="That doesn't look like an e-mail address.")]
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     email = EmailField("E-mail", validators=EMAIL)
     password = PasswordField("Password", validators=PASSWORD,
                              description="At least 8 characters. A short sentence is easy to remember.")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
     remember = BooleanField("Keep me signed in on this device", default=True)
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current = PasswordField("Current password", validators=[Length(max=256)])
     new = PasswordField("New password", validators=PASSWORD)
     confirm = PasswordField("New password again", validators=[EqualTo("new", message="The passwords don't match.")])
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     confirm = StringField("Type DELETE to confirm", validators=[DataRequired()])

@@ -3,18 +3,18 @@ from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from playhouse.flask_utils import get_object_or_404
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import Form
 from ..models import Exercise, ExerciseMedia
 from . import media
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-class MediaForm(FlaskForm):
+class MediaForm(Form):
     exercise = SelectField("Exercise", validators=[DataRequired()])
     url = StringField("Video, image or YouTube URL", validators=[DataRequired(), Length(max=2000)],
                       description="An mp4 or webm video, a jpeg/png/webp/gif image, or a YouTube link.")

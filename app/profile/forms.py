@@ -1,9 +1,9 @@
 """The onboarding steps. Each step is one short form; settings reuse them."""
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from .. import vocabulary as v
+from ..forms import Form
 
 MINUTE_CHOICES = [(m, f"{m} min") for m in (5, 8, 10, 12, 15, 20, 30)]
 YES_NO = [("no", "No"), ("yes", "Yes")]
@@ -33,7 +33,7 @@ class WholeNumber(IntegerField):
         super().process_formdata(valuelist)
 
 
-class ScreeningForm(FlaskForm):
+class ScreeningForm(Form):
     title = "A few health questions"
     intro = ("Seven quick yes-or-no questions, the same ones a trainer would ask. "
              "A “yes” doesn't stop you: Limber switches to gentle mode and suggests you check with your doctor.")
@@ -44,7 +44,7 @@ for _code, _question in v.SCREENING_QUESTIONS:
                                              validators=[InputRequired(message="Please answer yes or no.")]))
 
 
-class AboutForm(FlaskForm):
+class AboutForm(Form):
     title = "About you"
     intro = "This sets how long each hold lasts and how hard the moves are."
     skippable = True
@@ -57,7 +57,7 @@ class AboutForm(FlaskForm):
 NOT_SURE = ("", "Not sure")
 
 
-class HealthForm(FlaskForm):
+class HealthForm(Form):
     title = "Anything to work around?"
     intro = ("Tell us about injuries or conditions and Limber will never pick an exercise that doesn't suit them. "
              "This is health information: we only keep it with your permission, and you can delete it any time.")
@@ -97,7 +97,7 @@ class HealthForm(FlaskForm):
             raise ValidationError("Please tick the box so we may store these, or untick the conditions.")
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(Form):
     title = "What do you do?"
     intro = "We'll tailor your one-tap warm-up to it."
     skippable = True

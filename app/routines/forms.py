@@ -1,13 +1,13 @@
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from .. import vocabulary as v
+from ..forms import Form
 from ..profile.forms import ChoiceList, WholeNumber
 from .data import MINUTES, REQUEST_SPACES
 
 
-class RoutineForm(FlaskForm):
+class RoutineForm(Form):
     kind = RadioField("What for?", default="warmup", validators=[InputRequired()],
                       choices=[(k, v.label(k)) for k in v.KINDS])
     activity = SelectField("Activity", choices=[(a, v.label(a).capitalize()) for a in v.ACTIVITIES])
@@ -19,7 +19,7 @@ class RoutineForm(FlaskForm):
     space = RadioField("Where?", choices=[(s, v.label(s)) for s in REQUEST_SPACES], validators=[Optional()])
 
 
-class QuickStartForm(FlaskForm):
+class QuickStartForm(Form):
     """The one-tap buttons on the dashboard post this."""
     kind = SelectField(choices=[(k, k) for k in v.KINDS])
     activity = SelectField(choices=[(a, a) for a in v.ACTIVITIES])

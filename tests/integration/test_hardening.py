@@ -28,6 +28,9 @@ def test_a_hostile_next_goes_to_the_dashboard(auth, client, target):
     auth.logout()
     response = client.post(f"/login?next={target}", data={"email": "ana@example.com", "password": "warm up well",
                                                            "csrf_token": auth.token("/login")})
+    if "%00" in target:  # a NUL anywhere in the request is refused before anything reads it
+        assert response.status_code == 400 and "Location" not in response.headers
+        return
     assert response.status_code == 303
     assert response.headers["Location"] == "/"
 
@@ -195,3 +198,34 @@ def test_two_simultaneous_sign_ups_with_one_email_make_one_account_and_no_500(li
         statuses = list(pool.map(sign_up, range(6)))
     assert sorted(statuses) == [303] + [422] * 5, statuses
     assert Account.select().where(Account.email == "twin@example.com").count() == 1
+
+
+# -- found by the fuzz test: input no handler should ever see ----------------------------------------
+
+def test_a_nameless_multipart_field_is_a_400_before_csrf_and_log_in(client):
+    body = b"--fz\r\nContent-Disposition: form-data\r\n\r\nnameless\r\n--fz--\r\n"
+    for path in ("/login", "/signup", "/plans", "/logout"):
+        response = client.post(path, data=body, content_type="multipart/form-data; boundary=fz")
+        assert response.status_code == 400 and "without a name" in response.get_data(as_text=True), path
+
+
+def test_nul_characters_are_refused_everywhere_with_a_message(person, client):
+    token = person.token("/plans")
+    named = client.post("/plans", data={"name": "a\x00b", "csrf_token": token})
+    assert named.status_code == 400 and "NUL character" in named.get_data(as_text=True)
+    assert client.get("/exercises/march\x00in-place").status_code in (400, 404)
+    assert client.get("/exercises?q=a%00b").status_code == 400
+    log = {**valid_log(), "note": "fine\u0000not"}
+    response = client.post("/sessions", data=json.dumps(log), content_type="application/json",
+                           headers={"X-CSRFToken": token})
+    assert response.status_code == 400 and "NUL" in response.json["message"]
+    assert Plan.select().count() == 0 and SessionLog.select().count() == 0
+
+
+@pytest.mark.parametrize("body", ["2", "1e400", "false", '["a"]', "[null]", '{"email": {"a": 1}, "password": "x"}',
+                                  "[" * 1200 + "]" * 1200])
+def test_a_json_body_never_fills_a_form(app, client, body):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    for path in ("/login", "/signup"):
+        response = client.post(path, data=body, content_type="application/json", headers={"X-CSRFToken": token})
+        assert 400 <= response.status_code < 500, (path, body[:20], response.status_code)
