@@ -287,8 +287,8 @@ class _Builder:
                 continue
             free = [ex for ex in options[phase] if ex.id not in self.used and not self.clashes(ex, phase)
                     and (self.peak is None or ex.intensity <= self.peak)]
-            if free:
-                best = max(free, key=lambda ex: (self.base_score(ex, phase), ex.id))
+            if free:  # one made for the activity first: a short phase may have room for only this one (R3, R4)
+                best = max(free, key=lambda ex: (req.activity in ex.activities, self.base_score(ex, phase), ex.id))
                 self.add(plan[phase], self.make_unit(best, phase, keep=True))
 
     def seed_fifa(self, plan):

@@ -154,3 +154,13 @@ def test_engine_and_rules_are_pure():
         imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
         imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         assert not any(m.startswith(("flask", "peewee", "playhouse")) or m.endswith(("models", "db")) for m in imported)
+
+
+def test_a_short_gentle_football_warm_up_keeps_its_football_exercise():
+    """Found by hypothesis: the key-region seed took the only activate slot with a non-football move (R4)."""
+    request = RoutineRequest(kind="warmup", minutes=8, activity="football", level="beginner",
+                             conditions=frozenset({"hip_replacement_posterior"}), screening_positive=True,
+                             tight_areas=frozenset({"core", "neck", "lower_back"}), dizziness=True, seed=53)
+    for seed in range(40):
+        request = RoutineRequest(**{**request.__dict__, "seed": seed})
+        assert rules.check_routine(build_routine(request, CATALOG), request, BY_ID) == []
