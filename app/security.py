@@ -91,8 +91,10 @@ def init_app(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if response.mimetype == "text/html":
-            response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")  # no other window holds ours
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")  # nor embeds our responses
+        if response.mimetype in ("text/html", "application/json", "text/event-stream"):
+            response.headers.setdefault("Cache-Control", "no-store")  # pages and data are one person's
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

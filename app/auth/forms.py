@@ -28,3 +28,5 @@ class PasswordForm(Form):
 
 class DeleteForm(Form):
     confirm = StringField("Type DELETE to confirm", validators=[DataRequired()])
+    # Asked when the account has a password: an unlocked phone or a stolen session can't erase it.
+    password = PasswordField("Your password", validators=[Length(max=256)])

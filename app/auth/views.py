@@ -199,14 +199,23 @@ def export():
 
 
 @bp.post("/settings/delete")
+@limiter.limit(_login_limit, key_func=_signed_in_account)
 @login_required
 def delete_account():
     form = DeleteForm()
-    if form.validate_on_submit() and form.confirm.data.strip().upper() == "DELETE":
-        account_id = current_user.id
-        accounts.delete_everything(current_user._get_current_object())
-        security_log.info("account %s deleted by its owner", account_id)
-        flash("Your account and everything in it have been deleted.", "info")
-        return _wiped(redirect(url_for("auth.signup"), code=303))
-    form.confirm.errors = list(form.confirm.errors) + ["Type DELETE to confirm."]
+    account = current_user._get_current_object()
+    if form.validate_on_submit():
+        typed = form.confirm.data.strip().upper() == "DELETE"
+        if not typed:
+            form.confirm.errors = list(form.confirm.errors) + ["Type DELETE to confirm."]
+        elif account.password_hash and not accounts.authenticate(account.email, form.password.data or ""):
+            form.password.errors = list(form.password.errors) + ["That isn't your password."]
+            security_log.info("account deletion refused for account %s: wrong password", account.id)
+        else:
+            accounts.delete_everything(account)
+            security_log.info("account %s deleted by its owner", account.id)
+            flash("Your account and everything in it have been deleted.", "info")
+            return _wiped(redirect(url_for("auth.signup"), code=303))
+    elif not form.confirm.errors:
+        form.confirm.errors = ["Type DELETE to confirm."]
     return render_template("auth/settings.html", password_form=PasswordForm(), delete_form=form), 422

@@ -107,7 +107,7 @@ def test_delete_account_removes_everything(person, client):
                                          "csrf_token": person.token("/")})
     assert person.post("/settings/delete", {"confirm": "nope"}).status_code == 422
     assert Account.select().count() == 1
-    response = person.post("/settings/delete", {"confirm": "DELETE"})
+    response = person.post("/settings/delete", {"confirm": "DELETE", "password": "warm up well"})
     assert response.status_code == 303
     for model in (Account, Profile, Routine, SessionLog, LoginSession):
         assert model.select().count() == 0

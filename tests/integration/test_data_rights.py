@@ -245,7 +245,7 @@ def test_deleting_an_account_leaves_nothing_readable_in_the_database_files(app, 
     assert busy == 0
     assert marker.encode() in database_files(app)[0].read_bytes()  # it did reach the file
 
-    response = auth.post("/settings/delete", {"confirm": "DELETE"})
+    response = auth.post("/settings/delete", {"confirm": "DELETE", "password": "warm up well"})
     assert response.status_code == 303
 
     for path in database_files(app):
@@ -262,7 +262,7 @@ def test_a_failed_checkpoint_does_not_fail_the_deletion(person, client, monkeypa
         raise RuntimeError("checkpoint trouble")
 
     monkeypatch.setattr(accounts, "truncate_wal", busy)
-    assert person.post("/settings/delete", {"confirm": "DELETE"}).status_code == 303
+    assert person.post("/settings/delete", {"confirm": "DELETE", "password": "warm up well"}).status_code == 303
     assert Account.select().count() == 0
 
 
@@ -293,7 +293,7 @@ def test_a_reader_keeping_the_wal_busy_is_logged_and_the_deletion_stands(app, pe
         reader.execute("BEGIN")
         reader.execute("SELECT count(*) FROM account").fetchone()  # a read transaction on the WAL, left open
         with caplog.at_level(logging.WARNING, logger="app.auth.accounts"):
-            assert person.post("/settings/delete", {"confirm": "DELETE"}).status_code == 303
+            assert person.post("/settings/delete", {"confirm": "DELETE", "password": "warm up well"}).status_code == 303
     finally:
         reader.close()
     assert Account.select().count() == 0

@@ -229,3 +229,29 @@ def test_a_json_body_never_fills_a_form(app, client, body):
     for path in ("/login", "/signup"):
         response = client.post(path, data=body, content_type="application/json", headers={"X-CSRFToken": token})
         assert 400 <= response.status_code < 500, (path, body[:20], response.status_code)
+
+
+def test_deleting_an_account_asks_for_its_password(person, client):
+    wrong = person.post("/settings/delete", {"confirm": "DELETE", "password": "not my password"})
+    assert wrong.status_code == 422 and "That isn&#39;t your password." in wrong.get_data(as_text=True)
+    assert person.post("/settings/delete", {"confirm": "DELETE"}).status_code == 422
+    assert Account.select().count() == 1
+    assert person.post("/settings/delete", {"confirm": "DELETE", "password": "warm up well"}).status_code == 303
+    assert Account.select().count() == 0
+
+
+def test_an_account_without_a_password_is_deleted_with_delete_alone(app, oidc_provider):
+    client = oidc_sign_in(app, oidc_provider, "no-password-person", {"email": "np@example.com"})
+    token = csrf_from(client.get("/settings").get_data(as_text=True))
+    assert 'name="password"' not in client.get("/settings").get_data(as_text=True).split("Delete my account")[1]
+    response = client.post("/settings/delete", data={"confirm": "DELETE", "csrf_token": token})
+    assert response.status_code == 303 and Account.select().count() == 0
+
+
+def test_personal_json_is_never_cached_and_cross_origin_use_is_refused(person, client):
+    for response in (client.get("/sessions/sync"), client.post("/sessions", data="{}", content_type="application/json",
+                                                               headers={"X-CSRFToken": person.token("/history")}),
+                     client.get("/")):
+        assert "no-store" in response.headers["Cache-Control"]
+        assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+        assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin"

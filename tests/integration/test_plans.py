@@ -124,5 +124,5 @@ def test_export_has_every_plan_version_and_delete_removes_them(client, person):
                                                    "kind": "mobility", "activity": "general", "minutes": "10"})
     exported = json.loads(client.get("/settings/export.json").get_data(as_text=True))
     assert [v["number"] for v in exported["plans"][0]["versions"]] == [1, 2]
-    person.post("/settings/delete", {"confirm": "DELETE"})
+    person.post("/settings/delete", {"confirm": "DELETE", "password": "warm up well"})
     assert Plan.select().count() == 0 and PlanVersion.select().count() == 0

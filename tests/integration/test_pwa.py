@@ -113,7 +113,7 @@ def test_logging_out_or_deleting_the_account_clears_the_phone(client, person, ho
     if how == "logout":
         response = person.logout()
     else:
-        response = person.post("/settings/delete", {"confirm": "DELETE"})
+        response = person.post("/settings/delete", {"confirm": "DELETE", "password": "warm up well"})
     assert response.status_code == 303
     assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
 
