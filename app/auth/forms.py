@@ -27,6 +27,7 @@ class PasswordForm(Form):
 
 
 class DeleteForm(Form):
-    confirm = StringField("Type DELETE to confirm", validators=[DataRequired()])
+    # Own ids: the password form on the same page has a "confirm" too, and a label must find its input.
+    confirm = StringField("Type DELETE to confirm", validators=[DataRequired()], id="delete-confirm")
     # Asked when the account has a password: an unlocked phone or a stolen session can't erase it.
-    password = PasswordField("Your password", validators=[Length(max=256)])
+    password = PasswordField("Your password", validators=[Length(max=256)], id="delete-password")
