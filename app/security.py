@@ -66,7 +66,7 @@ def unreadable_input(form, args, path):
     if None in form:
         return "a form field without a name."
     if "\x00" in path or any("\x00" in key or "\x00" in value
-                              for values in (form, args) for key, value in values.items(multi=True)):
+                              for values in (form, args) if values for key, value in values.items(multi=True)):
         return "it contains a NUL character."
     return None
 
@@ -77,7 +77,8 @@ def guard_input(app):
 
     @app.before_request
     def _readable():
-        reason = unreadable_input(request.form, request.args, request.path)
+        form = request.form if request.content_length or request.headers.get("Transfer-Encoding") else {}
+        reason = unreadable_input(form, request.args, request.path)
         if reason:
             abort(400, description=UNREADABLE + reason)
 
