@@ -43,20 +43,6 @@ def parse_json(raw, max_depth=JSON_MAX_DEPTH):
         elif char in (b"]", b"}"):
             depth -= 1
     try:
-        value = json.loads(raw)
+        return json.loads(raw)
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         raise JsonError("the body is not valid JSON") from exc
-    if _has_nul(value):
-        raise JsonError("text in it contains a NUL character")
-    return value
-
-
-def _has_nul(value):
-    """Is there a NUL character in any string (key or value)? The depth is already bounded."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False

@@ -37,6 +37,11 @@ def _int(data, key, errors, lo, hi):
     return value
 
 
+def _text(value):
+    """What a person wrote, without NUL characters (no database text column takes them), never refused for one."""
+    return value.replace("\x00", "")
+
+
 def clean(data, account_id, known_ids):
     """Return the fields of a valid log, or raise LogError naming every bad field."""
     if not isinstance(data, dict):
@@ -88,6 +93,7 @@ def clean(data, account_id, known_ids):
     if out["pain_area"] is not None and out["pain_area"] not in v.PAIN_AREAS:
         errors["pain_area"] = "must be a body area from the list"
     note = data.get("note") or ""
+    note = _text(note) if isinstance(note, str) else note
     if not isinstance(note, str) or len(note) > NOTE_MAX:
         errors["note"] = f"must be text of at most {NOTE_MAX} characters"
     out["note"] = note.strip() if isinstance(note, str) else ""
@@ -102,6 +108,7 @@ def clean(data, account_id, known_ids):
     if out["activity"] not in v.ACTIVITIES:
         errors["activity"] = "must be an activity from the list"
     title = data.get("title") or ""
+    title = _text(title) if isinstance(title, str) else title
     if not isinstance(title, str) or not 1 <= len(title) <= 120:
         errors["title"] = "must be text of 1 to 120 characters"
     out["title"] = title
