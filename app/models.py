@@ -4,7 +4,8 @@ import secrets
 
 from flask_login import UserMixin
 from peewee import (
-    JOIN, BooleanField, CharField, DateField, DateTimeField, FloatField, ForeignKeyField, IntegerField, Model, TextField,
+    JOIN, BooleanField, CharField, DateField, DateTimeField, DoubleField, ForeignKeyField, IntegerField, Model,
+    TextField,
 )
 
 from .db import JSONField, Prepared, db
@@ -205,7 +206,7 @@ class RateLimit(BaseModel):
 
     key = CharField(max_length=255, unique=True)
     hits = IntegerField(default=0)
-    expires_at = FloatField(index=True)
+    expires_at = DoubleField(index=True)  # Unix time: 8 bytes (PostgreSQL REAL would round it to minutes)
 
 
 class ChatMessage(BaseModel):

@@ -6,7 +6,7 @@ def up(migrator, db):
     class RateLimit(Model):
         key = CharField(max_length=255, unique=True)
         hits = IntegerField(default=0)
-        expires_at = FloatField(index=True)
+        expires_at = DoubleField(index=True)
 
         class Meta:
             database = db
