@@ -20,14 +20,25 @@ class RowIdConverter(IntegerConverter):
 
 
 def create_app(config=None):
+    # Deliberately imported here, the application-factory way: importing any module of the package
+    # (the pure engine, the rules, a bench) must not load the web layer, its queue or its settings.
+    from . import cli, db, errors, security, templating
+    from .auth import views as auth
+    from .catalog import admin
+    from .catalog import views as catalog
+    from .coach import views as coach
+    from .extensions import csrf, limiter, login_manager
+    from .plans import views as plans
+    from .profile import views as profile
+    from .pwa import views as pwa
+    from .routines import views as routines
+    from .sessions import views as sessions
+
     settings = config_module.load(overrides=config)
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=settings["STATIC_DIR"])
     app.config.from_mapping(settings)
     app.url_map.converters["id"] = RowIdConverter
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
-
-    from . import db, security
-    from .extensions import csrf, limiter, login_manager
 
     db.init_app(app)
     security.guard_input(app)  # before CSRF: a nameless form field would break its token lookup
@@ -37,20 +48,8 @@ def create_app(config=None):
     Htmx(app)
     security.init_app(app)
 
-    from .auth import views as auth
-    from .catalog import admin
-    from .coach import views as coach
-    from .catalog import views as catalog
-    from .plans import views as plans
-    from .profile import views as profile
-    from .pwa import views as pwa
-    from .routines import views as routines
-    from .sessions import views as sessions
-
     for module in (auth, profile, catalog, admin, routines, sessions, plans, coach, pwa):
         app.register_blueprint(module.bp)
-
-    from . import cli, errors, templating
 
     cli.init_app(app)
     errors.init_app(app)
@@ -58,9 +57,7 @@ def create_app(config=None):
 
     @app.get("/healthz")
     def healthz():
-        from .db import db as database
-
-        database.execute_sql("SELECT 1")
+        db.db.execute_sql("SELECT 1")
         return jsonify(status="ok", database="ok")
 
     if app.config["PROXY_COUNT"]:

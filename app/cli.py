@@ -3,13 +3,19 @@ import json
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from playhouse.migrations import Runner
 
 from . import vocabulary as v
-from .catalog import data, store
+from .auth import accounts
+from .catalog import data, media, store
+from .coach import client, routine_ai
 from .config import ROOT
 from .db import db
+from .models import Account, ExerciseMedia
+from .pwa.icons import draw
+from .tasks import fetch_media
 from .routines.data import RequestError, RoutineRequest
 from .routines.engine import build_routine
 
@@ -111,10 +117,6 @@ def routine_generate(kind, minutes, activity, level, age, conditions, equipment,
         raise click.UsageError(str(exc)) from exc
     out = routine.to_dict()
     if ai:
-        from flask import current_app
-
-        from .coach import client, routine_ai
-
         config = current_app.config
         result = routine_ai.build(request, catalog,
                                   lambda system, messages, tool: client.tool_call(config, system, messages, tool))
@@ -130,9 +132,6 @@ def routine_generate(kind, minutes, activity, level, age, conditions, equipment,
 @click.argument("url")
 def media_add(exercise_id, url):
     """Attach a video/image URL (downloaded in the background) or a YouTube link to an exercise."""
-    from .catalog import media
-    from .tasks import fetch_media
-
     with db.connection_context():
         try:
             row, download = media.add(exercise_id, url)
@@ -148,8 +147,6 @@ def media_add(exercise_id, url):
 @media_cli.command("list")
 def media_list():
     """Every media row and its status."""
-    from .models import ExerciseMedia
-
     with db.connection_context():
         for row in ExerciseMedia.select().order_by(ExerciseMedia.id):
             extra = row.reason or (f"{row.size} bytes {row.content_type}" if row.status == "cached" else "")
@@ -161,9 +158,6 @@ def media_list():
 @click.password_option(envvar="LIMBER_ADMIN_PASSWORD", help="Asked for when not given (or LIMBER_ADMIN_PASSWORD).")
 def user_create_admin(email, password):
     """Create an account that can manage exercise media (an existing account is made admin)."""
-    from .auth import accounts
-    from .models import Account
-
     email = accounts.normalise_email(email)
     with db.connection_context():
         existing = Account.get_or_none(Account.email == email)
@@ -183,10 +177,6 @@ def user_create_admin(email, password):
 @pwa_cli.command("icons")
 def pwa_icons():
     """Draw the PNG icons from static/icons/*.svg with headless Chromium (needs requirements-dev.txt)."""
-    from flask import current_app
-
-    from .pwa.icons import draw
-
     try:
         names = draw(str(ROOT / current_app.static_folder / "icons"))
     except ImportError as exc:

@@ -1,6 +1,8 @@
-"""Response headers every page gets (DESIGN.md §5)."""
+"""The web edge: response headers every page gets, unreadable input refused, same-site redirects (DESIGN.md §5)."""
 
 from urllib.parse import urlsplit
+
+from flask import abort, request
 
 CSP_PARTS = [
     "default-src 'self'",
@@ -73,8 +75,6 @@ def unreadable_input(form, args, path):
 
 def guard_input(app):
     """Refuse unreadable input before anything else reads it (CSRF included): register first."""
-    from flask import abort, request
-
     @app.before_request
     def _readable():
         form = request.form if request.content_length or request.headers.get("Transfer-Encoding") else {}

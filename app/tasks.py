@@ -1,80 +1,79 @@
-"""The Huey instance and its tasks. Tasks take ids, never objects (huey docs)."""
-import os
+"""The Huey instance and its tasks. Tasks take ids, never objects (huey docs).
+
+The queue is configured once, from ``config.load`` like the app. A task runs with the app's
+settings when it runs inside the app (a request, a test, an eager task); in the consumer it
+runs with the worker's own settings, read from the same environment, and the worker binds the
+database itself at start-up. Nothing here imports the app factory or ``wsgi``, so the views can
+import their tasks without an import cycle.
+"""
+import datetime as dt
+import functools
 from pathlib import Path
 
+from flask import current_app, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 
-from .config import INSTANCE
+from . import config as config_module
+from . import db, ratelimit
+from .catalog import fetch, media
+from .coach import jobs, quota
+from .models import LoginSession, utcnow
 
 
-def make_huey(env=os.environ):
-    immediate = env.get("HUEY_IMMEDIATE", "").lower() in ("1", "true", "yes")
-    redis_url = env.get("REDIS_URL")
-    if redis_url:
-        return RedisHuey("limber", url=redis_url, immediate=immediate, immediate_use_memory=False)
-    path = Path(env.get("HUEY_FILE") or Path(env.get("LIMBER_INSTANCE", INSTANCE)) / "huey.db")
+def make_huey(settings):
+    """Redis when REDIS_URL is set, else a SQLite file (HUEY_FILE); eager when HUEY_IMMEDIATE."""
+    immediate = settings["HUEY_IMMEDIATE"]
+    if settings["REDIS_URL"]:
+        return RedisHuey("limber", url=settings["REDIS_URL"], immediate=immediate, immediate_use_memory=False)
+    path = Path(settings["HUEY_FILE"])
     path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("limber", filename=str(path), immediate=immediate)
 
 
-huey = make_huey()
+@functools.lru_cache(maxsize=1)
+def worker_settings():
+    """The consumer's settings: the environment, read the way create_app reads it."""
+    return config_module.load()
+
+
+def settings():
+    """The settings a task runs with: the app's inside the app, else the worker's own."""
+    return current_app.config if has_app_context() else worker_settings()
+
+
+huey = make_huey(worker_settings())
 
 
 @huey.on_startup()
 def _bind_database():
-    # The consumer runs outside any request: make sure the app (and so the database) is set up.
-    from wsgi import app  # noqa: F401
+    """The consumer runs outside any app: it opens the database from its own settings."""
+    if db.db.obj is None:
+        db.bind(db.open_database(worker_settings()["DATABASE_URL"]))
 
 
 @huey.periodic_task(crontab(minute="*/30"))
 def purge_expired_logins():
     """Delete sign-ins that have expired, so the table only holds live browsers."""
-    from .db import db
-    from .models import LoginSession, utcnow
-
-    with db.connection_context():
+    with db.connected():
         return LoginSession.delete().where(LoginSession.expires_at <= utcnow()).execute()
 
 
 @huey.periodic_task(crontab(minute="7"))
 def purge_counters():
     """Drop lapsed rate-limit windows and AI allowance counters older than yesterday."""
-    import datetime as dt
-
-    from . import ratelimit
-    from .coach import quota
-    from .db import connected
-    from .models import utcnow
-
-    with connected():
+    with db.connected():
         return ratelimit.purge() + quota.purge(utcnow().date() - dt.timedelta(days=1))
 
 
-def _app():
-    """The Flask app for settings: the current one (requests, tests, eager tasks) or the worker's."""
-    from flask import current_app
-
-    try:
-        return current_app._get_current_object()
-    except RuntimeError:
-        from wsgi import app
-
-        return app
-
-
 def media_limits(config):
-    from .catalog.fetch import Limits
-
-    return Limits(max_bytes=int(config["MEDIA_MAX_MB"] * 1024 * 1024), allow_loopback=config["MEDIA_ALLOW_LOOPBACK"],
-                  total_timeout=config["MEDIA_TIMEOUT"])
+    return fetch.Limits(max_bytes=int(config["MEDIA_MAX_MB"] * 1024 * 1024),
+                        allow_loopback=config["MEDIA_ALLOW_LOOPBACK"], total_timeout=config["MEDIA_TIMEOUT"])
 
 
 @huey.task()
 def fetch_media(media_id):
     """Download one exercise's media file. Safe to run twice: the row is claimed first."""
-    from .catalog import media
-
-    config = _app().config
+    config = settings()
     return media.run(media_id, config["MEDIA_DIR"], media_limits(config))
 
 
@@ -82,9 +81,7 @@ def fetch_media(media_id):
 def sweep_media():
     """Enqueue media jobs that were lost, stuck (their worker was killed) or are due a retry, and
     delete partial files that dead downloads left behind (nothing else would ever remove them)."""
-    from .catalog import media
-
-    media.sweep_parts(_app().config["MEDIA_DIR"])
+    media.sweep_parts(settings()["MEDIA_DIR"])
     due = media.due_for_retry()
     for media_id in due:
         fetch_media(media_id)
@@ -94,16 +91,12 @@ def sweep_media():
 @huey.task()
 def build_ai_routine(job_id):
     """Build one routine with Claude (or the engine as the fallback). Safe to run twice."""
-    from .coach import jobs
-
-    return jobs.run(job_id, _app().config)
+    return jobs.run(job_id, settings())
 
 
 @huey.periodic_task(crontab(minute="*"))
 def sweep_ai_jobs():
     """Enqueue AI jobs whose worker died or whose queue message was lost."""
-    from .coach import jobs
-
     due = jobs.due_for_retry()
     for job_id in due:
         build_ai_routine(job_id)

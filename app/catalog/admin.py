@@ -7,6 +7,7 @@ from playhouse.flask_utils import get_object_or_404
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from .. import tasks
 from ..forms import Form
 from ..models import Exercise, ExerciseMedia
 from . import media
@@ -61,9 +62,7 @@ def media_add():
             form.url.errors.append(str(exc))
         else:
             if download:
-                from ..tasks import fetch_media
-
-                fetch_media(row.id)
+                tasks.fetch_media(row.id)
             flash("Added. The file downloads in the background." if download else "YouTube video added.", "success")
             return redirect(url_for(".media_index"))
     return _page(form, 422)
@@ -79,9 +78,7 @@ def media_retry(media_id):
     row = _row_or_404(media_id)
     if row.youtube_id is None and row.status == "failed":
         media.retry(row)
-        from ..tasks import fetch_media
-
-        fetch_media(row.id)
+        tasks.fetch_media(row.id)
         flash("Trying that download again.", "success")
     return redirect(url_for(".media_index"))
 

@@ -17,6 +17,7 @@ from ..routines import rules
 from ..routines import service as routines
 from ..routines.engine import build_routine
 from . import client, quota
+from .routine_ai import age_band
 
 MESSAGE_MAX = 1000
 HISTORY = 20
@@ -79,7 +80,7 @@ def context(profile):
             .order_by(SessionLog.finished_at.desc()).limit(5))
     plan = plans.active(profile.account_id)
     return {
-        "profile": {"level": profile.level, "age_band": _age_band(profile.age),
+        "profile": {"level": profile.level, "age_band": age_band(profile.age),
                     "condition_codes": sorted(profile.conditions) if profile.health_consent else [],
                     "equipment": sorted(profile.equipment), "activities": sorted(profile.activities),
                     "usual_minutes": profile.usual_minutes, "gentle_mode": profile.screening_positive},
@@ -88,12 +89,6 @@ def context(profile):
                              "date": log.local_date.isoformat()} for log in logs],
         "active_plan": None if plan is None else {"version": plan.version, **plans.current(plan).snapshot},
     }
-
-
-def _age_band(age):
-    from .routine_ai import age_band
-
-    return age_band(age)
 
 
 def history_for_model(account_id, upto_id):
@@ -164,7 +159,7 @@ def check_proposal(profile, operations, description):
 
 def stream_reply(message, profile, config, render_proposal):
     """Yield (event, data) for the SSE stream of one assistant message; saves it as it goes."""
-    import anthropic
+    import anthropic  # on first use, as in client.py: most processes never need the SDK
 
     gate = client.breaker(config)
     try:

@@ -74,7 +74,7 @@ def _client(config):
 
 
 def _guarded(config, call):
-    import anthropic
+    import anthropic  # on first use (see _client)
 
     if not configured(config):
         raise Unavailable("no Anthropic API key is set on this server")

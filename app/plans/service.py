@@ -103,6 +103,12 @@ def active(account_id):
     return rows[0] if rows else None
 
 
+def today_described(account_id, date):
+    """The dashboard's "Today": (plan, entries of its current version for ``date``, each with its words)."""
+    plan, entries = today(account_id, date)
+    return plan, [{**entry, "text": model.describe(entry)} for entry in entries]
+
+
 def today(account_id, date):
     """(plan, entries) of the active plan for this date, or (None, []), in one query."""
     rows = _active_with_current(account_id)

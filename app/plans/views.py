@@ -167,9 +167,3 @@ def restore(plan_id, number):
     flash(f"Restored version {number} as version {base + 1}. Nothing was lost: every version is still here.", "success")
     return redirect(url_for(".history", plan_id=plan.id), code=303)
 
-
-def today_for(account_id):
-    """The dashboard's "Today": entries from the active plan for today's weekday."""
-    plan, entries = service.today(account_id, dt.date.today())
-    return plan, [{**entry, "text": model.describe(entry)} for entry in entries]
-

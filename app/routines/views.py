@@ -1,10 +1,15 @@
 """Dashboard, the routine form, a routine's page (shuffle, swap) and the player."""
+import datetime as dt
+
 from flask import (
     Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for,
 )
 from flask_login import current_user, login_required
 
+from .. import tasks
 from ..catalog import media
+from ..coach import jobs
+from ..plans import service as plans
 from ..profile.views import current_profile
 from ..sessions.history import streak
 from . import service
@@ -42,9 +47,7 @@ def dashboard():
     profile = current_profile()
     if not profile.screening_done:
         return redirect(url_for("profile.onboarding", step="screening"))
-    from ..plans.views import today_for
-
-    plan, today = today_for(current_user.id)
+    plan, today = plans.today_described(current_user.id, dt.date.today())
     return render_template("routines/dashboard.html", profile=profile, values=_usual(profile), errors={},
                            plan=plan, today=today,
                            quick=_quick_starts(profile),
@@ -64,15 +67,12 @@ def create():
     service.remember_space(profile, params["space"])
     reason = None
     if request.form.get("with_ai"):
-        from ..coach import jobs
-        from ..tasks import build_ai_routine
-
         try:
             job = jobs.start(profile, params, current_app.config)
         except jobs.NotNow as exc:
             reason = str(exc)
         else:
-            build_ai_routine(job.id)
+            tasks.build_ai_routine(job.id)
             return redirect(url_for("coach.job", job_id=job.id), code=303)
     row = service.create(profile, params["kind"], params["minutes"], params["activity"], focus=params["focus"],
                          fallback_reason=reason, space=params["space"])
@@ -105,8 +105,6 @@ def _owned_or_404(routine_id):
 @bp.get("/routines/<id:routine_id>")
 @login_required
 def show(routine_id):
-    from ..plans import service as plans
-
     row = _owned_or_404(routine_id)
     return render_template("routines/show.html", routine=row, groups=service.view_steps(row),
                            plan=plans.active(current_user.id))
