@@ -255,6 +255,4 @@ _signed_in = Prepared(lambda token, now: (
     .switch(Account).join(Profile, JOIN.LEFT_OUTER, on=(Profile.account == Account.id), attr="loaded_profile")
     .where((LoginSession.token == token) & (LoginSession.expires_at > now)).limit(1)))
 
-ALL_MODELS = [Account, OidcIdentity, LoginSession, Profile, Exercise, ExerciseMedia, Routine, SessionLog, AiJob,
-              ChatMessage, Plan, PlanVersion, AiUsage, RateLimit]
 USER_MODELS = [AiUsage, ChatMessage, AiJob, Plan, SessionLog, Routine, Profile, LoginSession, OidcIdentity, Account]

@@ -222,3 +222,6 @@ def label(word):
 def region_label(region):
     # "neck" and "lower_back" are both a region and a condition; regions get their own label.
     return LABELS.get(f"{region}_region") or label(region)
+
+# The coach's voices: code -> the name a person picks (the prompt for each lives with the chat).
+PERSONALITIES = {"supportive": "Supportive", "tough_love": "Tough love", "calm": "Calm"}

@@ -3,7 +3,9 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from ..forms import Form
 
-PASSWORD = [DataRequired(), Length(min=8, max=256, message="Use 8 to 256 characters.")]
+PASSWORD_MIN, PASSWORD_MAX = 8, 256
+PASSWORD = [DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
+                                   message=f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters.")]
 EMAIL = [DataRequired(), Length(max=254),
          Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="That doesn't look like an e-mail address.")]
 
@@ -11,17 +13,17 @@ EMAIL = [DataRequired(), Length(max=254),
 class SignupForm(Form):
     email = EmailField("E-mail", validators=EMAIL)
     password = PasswordField("Password", validators=PASSWORD,
-                             description="At least 8 characters. A short sentence is easy to remember.")
+                             description=f"At least {PASSWORD_MIN} characters. A short sentence is easy to remember.")
 
 
 class LoginForm(Form):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
     remember = BooleanField("Keep me signed in on this device", default=True)
 
 
 class PasswordForm(Form):
-    current = PasswordField("Current password", validators=[Length(max=256)])
+    current = PasswordField("Current password", validators=[Length(max=PASSWORD_MAX)])
     new = PasswordField("New password", validators=PASSWORD)
     confirm = PasswordField("New password again", validators=[EqualTo("new", message="The passwords don't match.")])
 
@@ -30,4 +32,4 @@ class DeleteForm(Form):
     # Own ids: the password form on the same page has a "confirm" too, and a label must find its input.
     confirm = StringField("Type DELETE to confirm", validators=[DataRequired()], id="delete-confirm")
     # Asked when the account has a password: an unlocked phone or a stolen session can't erase it.
-    password = PasswordField("Your password", validators=[Length(max=256)], id="delete-password")
+    password = PasswordField("Your password", validators=[Length(max=PASSWORD_MAX)], id="delete-password")

@@ -44,10 +44,6 @@ class Exercise:
     fifa_level: int | None = None
     former_ids: tuple = ()  # ids this exercise had before, so old logs and routines still find it
 
-    @property
-    def tag_set(self):
-        return frozenset(self.contra_tags)
-
     def to_dict(self):
         return asdict(self)
 

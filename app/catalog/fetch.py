@@ -31,7 +31,6 @@ ALLOWED_TYPES = {
     "image/webp": "webp",
     "image/gif": "gif",
 }
-EXTENSION_TYPES = {ext: ctype for ctype, ext in ALLOWED_TYPES.items()}
 MAX_REDIRECTS = 3
 CHUNK = 64 * 1024
 PART_PREFIX = ".part-"  # every temporary file starts so; finished files are named <sha256>.<ext>

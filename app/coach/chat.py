@@ -22,7 +22,7 @@ from .routine_ai import age_band
 MESSAGE_MAX = 1000
 HISTORY = 20
 ROUNDS = 3
-PERSONALITIES = {
+PERSONALITY_PROMPTS = {  # one per code of vocabulary.PERSONALITIES
     "supportive": "Be warm and encouraging; celebrate small wins.",
     "tough_love": "Be direct and demanding about consistency, but never reckless about safety or pain.",
     "calm": "Be calm, unhurried and reassuring; keep sentences short.",
@@ -71,7 +71,7 @@ def owned(account_id, message_id):
 def system_prompt(profile):
     gentle = (" The person answered yes to a health-screening question (gentle mode): nothing high-impact "
               "or all-out, and remind them to check with their doctor.") if profile.screening_positive else ""
-    return f"{SYSTEM} {PERSONALITIES.get(profile.coach_personality, PERSONALITIES['supportive'])}{gentle}"
+    return f"{SYSTEM} {PERSONALITY_PROMPTS.get(profile.coach_personality, PERSONALITY_PROMPTS['supportive'])}{gentle}"
 
 
 def context(profile):

@@ -7,8 +7,6 @@ breaker is per process: each gunicorn worker and Huey consumer learns on its own
 import threading
 import time
 
-DEFAULT_MODEL = "claude-sonnet-5-5"
-
 
 class Unavailable(Exception):
     """The AI can't be asked now (no key, breaker open, provider error). ``reason`` is for people."""
@@ -43,10 +41,6 @@ class Breaker:
             self.failures += 1
             if self.failures >= self.threshold:
                 self.opened_at = self.clock()
-
-    @property
-    def is_open(self):
-        return self.opened_at is not None and self.clock() - self.opened_at < self.cooldown
 
 
 _breakers = {}

@@ -7,6 +7,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from .. import vocabulary as v
 from ..db import db
 from ..models import ChatMessage, Profile, utcnow
 from ..plans import model as plans_model
@@ -15,7 +16,6 @@ from ..profile.views import current_profile
 from . import chat, client, jobs, quota, safety
 
 bp = Blueprint("coach", __name__)
-PERSONALITIES = {"supportive": "Supportive", "tough_love": "Tough love", "calm": "Calm"}
 
 
 @bp.get("/ai/jobs/<id:job_id>")
@@ -45,7 +45,7 @@ def settings():
     profile = current_profile()
     enabled = request.form.get("ai_enabled") == "y"
     personality = request.form.get("coach_personality", profile.coach_personality)
-    if personality not in PERSONALITIES:
+    if personality not in v.PERSONALITIES:
         abort(400)
     Profile.update(ai_enabled=enabled, coach_personality=personality, updated_at=utcnow()) \
         .where(Profile.id == profile.id).execute()

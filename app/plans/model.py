@@ -182,7 +182,7 @@ def starter(activities, usual_activity, usual_minutes, today):
     days = {"mon": [training, after], "tue": [mobility], "wed": [training, after], "thu": [mobility],
             "fri": [training, after], "sat": [stretch], "sun": []}
     if "desk" in (activities or ()) or main == "desk":
-        for day in ("mon", "tue", "wed", "thu", "fri"):
+        for day in DAYS[:5]:  # the working week
             days[day] = [*days[day], desk]
     name = "My week" if main in ("general", "desk") else f"My {v.label(main)} week"
     return clean({"name": name, "start_date": today.isoformat(), "days": days})

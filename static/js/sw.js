@@ -18,7 +18,6 @@ self.addEventListener("install", (event) => {
     const cache = await caches.open(SHELL);
     // Without cookies: the shell is the same for everybody and must never carry anyone's session.
     await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload", credentials: "omit" })));
-    if (self.registration.active) tell({ type: "update-ready", version: VERSION });
   })());
 });
 

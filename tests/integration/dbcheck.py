@@ -38,7 +38,7 @@ def _models():
     from app import models
 
     seen, out = set(), []
-    for model in list(models.ALL_MODELS) + list(models.BaseModel.__subclasses__()):
+    for model in models.BaseModel.__subclasses__():
         if model not in seen:
             seen.add(model)
             out.append(model)

@@ -89,3 +89,10 @@ def test_the_cycle_check_sees_a_cycle(tmp_path, monkeypatch):
         assert "app.a -> app.b -> app.a" in str(exc) or "app.b -> app.a -> app.b" in str(exc)
     else:
         raise AssertionError("the cycle check missed a cycle")
+
+
+def test_each_coach_personality_has_exactly_one_prompt():
+    from app import vocabulary as v
+    from app.coach.chat import PERSONALITY_PROMPTS
+
+    assert set(PERSONALITY_PROMPTS) == set(v.PERSONALITIES)
