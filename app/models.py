@@ -113,8 +113,9 @@ class Exercise(BaseModel):
 
 
 class ExerciseMedia(BaseModel):
-    """A video, image or YouTube link for an exercise. For files this row is also the download job:
-    queued -> downloading -> cached | failed (``transient`` failures are retried with backoff)."""
+    """A video, image or YouTube link for an exercise. A YouTube link is ``ready`` at once; for a file
+    this row is also the download job: queued -> downloading -> cached | failed (``transient``
+    failures are retried with backoff)."""
 
     exercise = ForeignKeyField(Exercise, backref="media", on_delete="CASCADE")
     source_url = CharField(max_length=2000)
@@ -210,7 +211,8 @@ class RateLimit(BaseModel):
 
 
 class ChatMessage(BaseModel):
-    """One line of the coach conversation. ``role``: user | assistant | safety (Limber's fixed answer).
+    """One line of the coach conversation. ``role``: user | assistant | safety (Limber's fixed answer) |
+    notice (why the AI didn't answer: switched off, not set up, today's limit).
 
     An assistant message may carry a proposal: plan operations the person can apply or dismiss.
     """

@@ -12,8 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-# bench/http.py would shadow the stdlib's http: import from the project root, not from bench/.
-sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import vocabulary as v  # noqa: E402

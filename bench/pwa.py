@@ -12,9 +12,7 @@ Last line: pwa first_load_kb=… js_kb=… precache_kb=… saved_routine_kb=… 
 import sys
 from pathlib import Path
 
-# bench/http.py would shadow the stdlib's http: keep this folder off the import path.
 ROOT = Path(__file__).resolve().parent.parent
-sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
 
 import os  # noqa: E402

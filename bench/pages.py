@@ -3,22 +3,18 @@ way (gthread, 2 workers x 4 threads), with wrk, in the same run.
 
 Last line: http dashboard_ratio=… routine_ratio=… hello_rps=…  (ratio = page rps / hello rps)
 """
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
-# This file is named http.py: keep its folder off the import path so the stdlib's http loads.
-sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-import os  # noqa: E402
-import re  # noqa: E402
-import shutil  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-
-import requests  # noqa: E402
+import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
