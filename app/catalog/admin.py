@@ -1,7 +1,7 @@
 """The admin-only media page: attach videos, images and YouTube links to exercises, watch the jobs."""
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from playhouse.flask_utils import get_object_or_404
 from wtforms import SelectField, StringField
@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 from .. import tasks
 from ..forms import Form
 from ..models import Exercise, ExerciseMedia
+from ..web import wants_fragment
 from . import media
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -41,7 +42,7 @@ def _form():
 def _page(form, status=200):
     rows = list(ExerciseMedia.select(ExerciseMedia, Exercise.name).join(Exercise).order_by(ExerciseMedia.id.desc()))
     busy = any(row.status in ("queued", "downloading") for row in rows)
-    template = "admin/_media_rows.html" if request.htmx and request.htmx.target == "media-rows" else "admin/media.html"
+    template = "admin/_media_rows.html" if wants_fragment("media-rows") else "admin/media.html"
     return render_template(template, form=form, rows=rows, busy=busy), status
 
 

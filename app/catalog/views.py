@@ -4,6 +4,7 @@ from flask_login import login_required
 
 from .. import vocabulary as v
 from ..models import Exercise, ExerciseMedia
+from ..web import varies_with_htmx, wants_fragment
 from . import data, media, store
 
 YEAR = 60 * 60 * 24 * 365
@@ -32,11 +33,8 @@ def _search(args):
 @login_required
 def index():
     results = _search(request.args)
-    partial = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
-    template = "catalog/_results.html" if partial else "catalog/index.html"
-    response = make_response(render_template(template, results=results, args=request.args))
-    response.vary.add("HX-Request")
-    return response
+    template = "catalog/_results.html" if wants_fragment() else "catalog/index.html"
+    return varies_with_htmx(make_response(render_template(template, results=results, args=request.args)))
 
 
 @bp.get("/exercises/<slug>")

@@ -185,7 +185,7 @@ def stream_reply(message, profile, config, render_proposal):
                         text += event.text
                         yield "token", event.text
                 final = stream.get_final_message()
-        except anthropic.APIError as exc:
+        except anthropic.APIError:
             gate.failure()
             yield from _fail(message, "The coach lost its connection. Please ask again.", text)
             return

@@ -12,7 +12,7 @@ from ..db import db
 from ..models import ChatMessage, Profile, utcnow
 from ..plans import model as plans_model
 from ..plans import service as plans
-from ..profile.views import current_profile
+from ..web import current_profile, found_or_404, varies_with_htmx, wants_fragment
 from . import chat, client, jobs, quota, safety
 
 bp = Blueprint("coach", __name__)
@@ -22,10 +22,8 @@ bp = Blueprint("coach", __name__)
 @login_required
 def job(job_id):
     """The job's page; its fragment polls itself until the routine is ready, then goes there."""
-    row = jobs.owned(current_user.id, job_id)
-    if row is None:
-        abort(404)
-    partial = request.htmx and not request.htmx.boosted
+    row = found_or_404(jobs.owned(current_user.id, job_id))
+    partial = wants_fragment()
     if row.status in ("done", "fallback") and row.routine_id:
         target = url_for("routines.show", routine_id=row.routine_id)
         if partial:
@@ -34,9 +32,7 @@ def job(job_id):
             return response
         return redirect(target, code=303)
     template = "coach/_job.html" if partial else "coach/job.html"
-    response = make_response(render_template(template, job=row))
-    response.vary.add("HX-Request")
-    return response
+    return varies_with_htmx(make_response(render_template(template, job=row)))
 
 
 @bp.post("/settings/ai")
@@ -138,7 +134,7 @@ def reply(message_id):
     started = ChatMessage.update(state="streaming").where(
         (ChatMessage.id == message.id) & (ChatMessage.state == "pending")).execute()
     if not started:
-        abort(409)  # already answered (or being answered): EventSource stops on a non-200
+        abort(409)  # already answered, or being answered: the page says the coach couldn't answer
     profile = current_profile()
     config = current_app.config  # a plain dict: safe to use after the request context has gone
 

@@ -4,8 +4,8 @@ import datetime as dt
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..profile.views import current_profile
 from ..routines import service as routines
+from ..web import current_profile, found_or_404
 from . import model, service
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -17,10 +17,7 @@ def day_name(day):
 
 
 def _plan_or_404(plan_id):
-    plan = service.owned(current_user.id, plan_id)
-    if plan is None:
-        abort(404)
-    return plan
+    return found_or_404(service.owned(current_user.id, plan_id))
 
 
 def _int(name, lo=0, hi=2**31 - 1):

@@ -3,15 +3,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from .. import vocabulary as v
+from ..web import current_profile
 from ..models import Profile, utcnow
 from .forms import ORDER, STEPS
 
 bp = Blueprint("profile", __name__)
-
-
-def current_profile():
-    """The signed-in person's profile; the sign-in query already loaded it."""
-    return getattr(current_user, "loaded_profile", None) or Profile.get(Profile.account == current_user.id)
 
 
 def _fill(form, profile, step):

@@ -10,8 +10,8 @@ from .. import tasks
 from ..catalog import media
 from ..coach import jobs
 from ..plans import service as plans
-from ..profile.views import current_profile
 from ..sessions.history import streak
+from ..web import current_profile, found_or_404, varies_with_htmx, wants_fragment
 from . import service
 from .forms import QuickStartForm, RoutineForm
 
@@ -96,10 +96,7 @@ def quick():
 
 
 def _owned_or_404(routine_id):
-    row = service.owned(current_user.id, routine_id)
-    if row is None:
-        abort(404)
-    return row
+    return found_or_404(service.owned(current_user.id, routine_id))
 
 
 @bp.get("/routines/<id:routine_id>")
@@ -124,16 +121,14 @@ def swap(routine_id, index):
     if not 0 <= index < len(row.data["steps"]):
         abort(404)
     message = None if service.swap(row, index) else "No other exercise fits here safely, so we kept this one."
-    partial = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
-    if partial:
+    if wants_fragment():
         response = make_response(render_template("routines/_body.html", routine=row,
                                                  groups=service.view_steps(row), message=message))
     else:
         if message:
             flash(message, "info")
         response = redirect(url_for("routines.show", routine_id=routine_id), code=303)
-    response.vary.add("HX-Request")
-    return response
+    return varies_with_htmx(response)
 
 
 @bp.get("/routines/<id:routine_id>/play")

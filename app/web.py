@@ -1,0 +1,35 @@
+"""What every blueprint needs from a request, in one place: who is asking, whose row this is, and
+whether htmx wants a fragment. Blueprints use this instead of importing each other's views."""
+from flask import abort, request
+from flask_login import current_user
+
+from .models import Profile
+
+
+def current_profile():
+    """The signed-in person's profile; the sign-in query already loaded it."""
+    return getattr(current_user, "loaded_profile", None) or Profile.get(Profile.account == current_user.id)
+
+
+def found_or_404(row):
+    """A row the person may see, or a 404: services answer None for "not yours" and "no such row" alike."""
+    if row is None:
+        abort(404)
+    return row
+
+
+def wants_fragment(target=None):
+    """Is this an htmx request for a piece of the page (not a boosted navigation or a history restore)?
+
+    With ``target``, only when htmx will swap the element with that id.
+    """
+    htmx = request.htmx
+    if not htmx or htmx.boosted or htmx.history_restore_request:
+        return False
+    return target is None or htmx.target == target
+
+
+def varies_with_htmx(response):
+    """The same URL answers a fragment or a whole page: caches must keep them apart."""
+    response.vary.add("HX-Request")
+    return response
