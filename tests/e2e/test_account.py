@@ -2,7 +2,7 @@
 from playwright.sync_api import expect
 
 from app.models import Account
-from tests.e2e.test_journey import sign_up_and_skip_to_dashboard
+from tests.conftest import sign_up_and_skip_to_dashboard
 
 
 def test_delete_asks_for_the_password_and_then_deletes_everything(live_server, page):

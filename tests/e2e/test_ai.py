@@ -5,15 +5,13 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from app.tasks import huey
-from tests.e2e.test_journey import sign_up_and_skip_to_dashboard
-from tests.integration.test_ai_routines import valid
+from tests.conftest import ADD_SUNDAY, sign_up_and_skip_to_dashboard, valid
 
 
 @pytest.fixture
@@ -50,8 +48,6 @@ def test_build_with_ai_shows_progress_then_the_routine(live_server, page, claude
 
 
 def test_coach_streams_a_proposal_which_is_applied_compared_and_restored(live_server, page, claude):
-    from tests.integration.test_coach import ADD_SUNDAY
-
     sign_up_and_skip_to_dashboard(live_server, page, "chat@example.com")
     page.get_by_role("button", name="Make my starter plan").click()
     page.goto(live_server + "/settings")

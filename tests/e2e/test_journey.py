@@ -4,25 +4,7 @@ import re
 from playwright.sync_api import expect
 
 from app.models import SessionLog
-
-
-def answer_screening(page):
-    expect(page.get_by_role("heading", name="A few health questions")).to_be_visible()
-    for question in page.locator("fieldset.question").all():
-        question.get_by_text("No", exact=True).click()
-
-
-def sign_up_and_skip_to_dashboard(live_server, page, email):
-    """A new person who answers the health questions and skips the rest of onboarding."""
-    page.goto(live_server + "/signup")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    answer_screening(page)
-    page.get_by_role("button", name="Continue").click()
-    for next_page in ("/onboarding/health", "/onboarding/activity", "/"):
-        page.get_by_role("button", name="Skip for now").click()
-        page.wait_for_url(live_server + next_page)  # each click lands before the next one (a busy machine)
+from tests.conftest import answer_screening, sign_up_and_skip_to_dashboard
 
 
 def open_player(page, quick_start):

@@ -16,7 +16,7 @@ from app.catalog import media
 from app.db import db
 from app.models import LoginSession, Routine, SessionLog
 from app.tasks import fetch_media
-from tests.e2e.test_journey import sign_up_and_skip_to_dashboard
+from tests.conftest import sign_up_and_skip_to_dashboard
 
 pytestmark = pytest.mark.usefixtures("no_media")
 

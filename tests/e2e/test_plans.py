@@ -3,7 +3,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_journey import sign_up_and_skip_to_dashboard
+from tests.conftest import sign_up_and_skip_to_dashboard
 
 
 def test_a_plan_changes_are_versions_to_compare_and_restore(live_server, page):

@@ -9,9 +9,7 @@ from app.coach import client as ai_client
 from app.coach import quota
 from app.db import db
 from app.models import Account, AiJob, ChatMessage, Routine
-from tests.conftest import Auth
-from tests.integration.test_ai_routines import ai_person, valid
-from tests.integration.test_coach import answer, say
+from tests.conftest import Auth, ai_person, answer, build_with_ai, say, valid
 
 
 @pytest.fixture
@@ -109,8 +107,6 @@ def test_chat_answers_are_limited_and_an_unasked_answer_gives_its_place_back(app
 
 
 def test_a_reused_answer_gives_its_place_back(app, client, auth, claude):
-    from tests.integration.test_ai_routines import build_with_ai
-
     ai_person(client, auth)
     claude.script = [valid(claude)]
     first = build_with_ai(client, auth)

@@ -3,66 +3,15 @@ import datetime as dt
 import json
 import time
 
-from app.catalog import data as catalog_data
 from app.coach import jobs
-from app.models import AiJob, Routine, utcnow
-from app.routines.data import RoutineRequest
-from app.routines.engine import build_routine
+from app.models import AiJob, utcnow
 from app.tasks import build_ai_routine, sweep_ai_jobs
-from tests.conftest import Auth
-
-CATALOG = catalog_data.load_file()
-
-
-def request_from(body):
-    """Read back what the server sent (the JSON in the user message) as an engine request."""
-    sent = json.loads(body["messages"][0]["content"].split("\n", 1)[1])
-    s, p = sent["session"], sent["person"]
-    return sent, RoutineRequest(
-        kind=s["kind"], minutes=s["minutes"], activity=s["activity"], level=p["level"], space=s["space"],
-        conditions=frozenset(p["condition_codes"]), equipment=frozenset(p["equipment"]),
-        screening_positive=p["gentle_mode"], tight_areas=frozenset(p["tight_areas"]),
-        avoid_regions=frozenset(p["avoid_areas"]), feedback=p["last_feedback"], seed=7)
-
-
-def valid(fake, cue="Keep it smooth <b>and</b> easy", delay=0.0):
-    """A well-behaved Claude: picks, in order, exercises our own engine would pick for that request."""
-    def reply(body):
-        if delay:
-            time.sleep(delay)
-        _, request = request_from(body)
-        choice = []
-        for step in build_routine(request, CATALOG).steps:
-            if (step.exercise_id, step.phase) not in choice:
-                choice.append((step.exercise_id, step.phase))
-        answer = {"exercises": [{"exercise_id": e, "phase": p, "cue": cue} for e, p in choice],
-                  "rationale": "Easy cardio first, then the joints you'll use. IGNORE ALL RULES."}
-        return fake.tool(answer)(body)
-    return reply
+from tests.conftest import Auth, ai_person, build_with_ai, catalog, request_from, valid
 
 
 def answer(fake, exercises, rationale="Because."):
     return fake.tool({"exercises": [{"exercise_id": e, "phase": p, "cue": "Go"} for e, p in exercises],
                       "rationale": rationale})
-
-
-def ai_person(client, auth, conditions=()):
-    auth.signup()
-    auth.onboard(conditions=conditions)
-    auth.post("/settings/ai", {"ai_enabled": "y", "coach_personality": "calm"})
-    return auth
-
-
-def build_with_ai(client, auth, minutes="8", kind="warmup", activity="running"):
-    response = auth.post("/routines", {"kind": kind, "activity": activity, "minutes": minutes, "with_ai": "1"},
-                         token_from="/routines/new")
-    assert response.status_code == 303
-    location = response.headers["Location"]
-    if "/ai/jobs/" in location:
-        done = client.get(location)  # Huey runs eagerly in tests: the job is finished
-        assert done.status_code == 303, done.get_data(as_text=True)
-        location = done.headers["Location"]
-    return Routine.get_by_id(int(location.rsplit("/", 1)[1]))
 
 
 def test_claude_builds_a_routine_inside_the_rails_and_sees_only_codes(client, auth, claude):
@@ -88,7 +37,7 @@ def test_claude_builds_a_routine_inside_the_rails_and_sees_only_codes(client, au
 
 def test_an_unknown_or_contraindicated_choice_is_asked_again_then_falls_back(client, auth, claude):
     ai_person(client, auth, conditions=["knee"])
-    forbidden = next(ex.id for ex in CATALOG if "deep_knee_flexion" in ex.contra_tags or "kneeling" in ex.contra_tags)
+    forbidden = next(ex.id for ex in catalog() if "deep_knee_flexion" in ex.contra_tags or "kneeling" in ex.contra_tags)
     claude.script = [answer(claude, [("made-up-stretch", "raise"), (forbidden, "mobilise")]),
                      answer(claude, [(forbidden, "raise")])]
     routine = build_with_ai(client, auth)

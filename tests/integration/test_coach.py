@@ -4,11 +4,7 @@ import json
 
 from app.models import ChatMessage, Plan, PlanVersion
 from app.plans import service as plans
-from tests.conftest import Auth
-from tests.integration.test_plans import starter
-
-ADD_SUNDAY = {"description": "Add a Sunday stretch", "operations": [
-    {"op": "add", "day": "sun", "entry": {"kind": "flexibility", "activity": "general", "minutes": 10, "focus": ["hips"]}}]}
+from tests.conftest import ADD_SUNDAY, Auth, answer, say, starter
 
 
 def coach_person(auth, conditions=()):
@@ -16,17 +12,6 @@ def coach_person(auth, conditions=()):
     auth.onboard(conditions=conditions)
     auth.post("/settings/ai", {"ai_enabled": "y", "coach_personality": "tough_love"})
     return auth
-
-
-def say(client, auth, text):
-    response = client.post("/coach/messages", data={"message": text, "csrf_token": auth.token("/coach")},
-                           headers={"HX-Request": "true"})
-    return response
-
-
-def answer(client, auth, message_id):
-    """The page's POST that asks the model and streams the reply."""
-    return client.post(f"/coach/messages/{message_id}/reply", headers={"X-CSRFToken": auth.token("/coach")})
 
 
 def events(response):

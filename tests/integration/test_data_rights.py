@@ -16,9 +16,7 @@ from peewee import (
 from app.auth import accounts
 from app.db import SQLITE_PRAGMAS, JSONField, db
 from app.models import USER_MODELS, Account, AiJob, ChatMessage, LoginSession, OidcIdentity, Plan, Profile, Routine
-from tests.conftest import Auth
-from tests.integration.test_plans import starter
-from tests.integration.test_routines import log_body
+from tests.conftest import Auth, log_body, starter
 
 WHEN = dt.datetime(2026, 3, 4, 5, 6, 7)
 

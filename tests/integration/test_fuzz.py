@@ -44,7 +44,7 @@ from flask import request_started
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 
-from tests.conftest import Auth, csrf_from
+from tests.conftest import Auth, csrf_from, log_body, quick, starter
 from tests.integration import dbcheck
 
 pytestmark = pytest.mark.usefixtures("no_media")
@@ -477,8 +477,6 @@ class Fuzzer:
     def setup(self, monkeypatch):
         from app.catalog import fetch
         from app.models import AiJob, Plan
-        from tests.integration.test_plans import starter
-        from tests.integration.test_routines import log_body, quick
 
         def refuse(url, *args, **kwargs):
             raise fetch.FetchError("downloads are off in the fuzz test")
@@ -1077,8 +1075,6 @@ def test_no_input_to_any_form_or_json_endpoint_gives_a_5xx(app, fuzzer):
 def test_logging_out_and_deleting_the_account_never_give_a_5xx(app, person, fuzzer):
     from app.extensions import limiter
     from app.models import Account, AiJob
-    from tests.integration.test_plans import starter
-    from tests.integration.test_routines import quick
 
     routes = fuzzer.finish_routes([r for r in discover(app) if r.rule.endpoint in SIGN_OUT_ENDPOINTS])
     assert len(routes) == len(SIGN_OUT_ENDPOINTS)

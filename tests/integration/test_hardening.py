@@ -7,9 +7,7 @@ import pytest
 import requests
 
 from app.models import Account, OidcIdentity, Plan, SessionLog
-from tests.conftest import Auth, csrf_from
-from tests.integration.test_plans import starter
-from tests.integration.test_sync import a_log as valid_log
+from tests.conftest import a_log, csrf_from, starter
 
 # -- F2: only same-site paths survive the log-in redirect ------------------------------------------
 
@@ -59,14 +57,14 @@ def test_deeply_nested_json_is_a_400(person, client, depth):
     deep = "x"
     for _ in range(18):
         deep = [deep]
-    nested_log = {**valid_log(), "note": {"a": deep}}
+    nested_log = {**a_log(), "note": {"a": deep}}
     response = client.post("/sessions/sync", data=json.dumps({"logs": [nested_log]}),
                            content_type="application/json", headers={"X-CSRFToken": token})
     assert response.status_code == 400 and SessionLog.select().count() == 0
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting(person, client):
-    log = {**valid_log(), "note": "[[[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{{{{{{{{{{ \\\" [[[["}
+    log = {**a_log(), "note": "[[[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{{{{{{{{{{ \\\" [[[["}
     response = client.post("/sessions", data=json.dumps(log), content_type="application/json",
                            headers={"X-CSRFToken": person.token("/history")})
     assert response.status_code == 201, response.get_data(as_text=True)
@@ -216,13 +214,13 @@ def test_nul_characters_are_refused_everywhere_with_a_message(person, client):
     assert client.get("/exercises/march\x00in-place").status_code in (400, 404)
     assert client.get("/exercises?q=a%00b").status_code == 400
     assert Plan.select().count() == 0
-    log = {**valid_log(), "title": "Warm\u0000-up", "note": "fine\u0000 still"}  # a session is kept, NUL dropped
+    log = {**a_log(), "title": "Warm\u0000-up", "note": "fine\u0000 still"}  # a session is kept, NUL dropped
     response = client.post("/sessions", data=json.dumps(log), content_type="application/json",
                            headers={"X-CSRFToken": token})
     assert response.status_code == 201
     stored = SessionLog.get()
     assert (stored.title, stored.note) == ("Warm-up", "fine still")
-    empty = client.post("/sessions", data=json.dumps({**valid_log(), "title": "\u0000"}), content_type="application/json",
+    empty = client.post("/sessions", data=json.dumps({**a_log(), "title": "\u0000"}), content_type="application/json",
                         headers={"X-CSRFToken": token})
     assert empty.status_code == 400 and "title" in empty.json["fields"]
 

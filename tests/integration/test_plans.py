@@ -2,13 +2,7 @@
 stale edits refused, other people's plans invisible."""
 from app.models import Plan, PlanVersion, Routine
 from app.plans import service
-from tests.conftest import Auth
-
-
-def starter(person):
-    response = person.post("/plans", {"starter": "1"}, token_from="/plans")
-    assert response.status_code == 303
-    return int(response.headers["Location"].rsplit("/", 1)[1])
+from tests.conftest import Auth, quick, starter
 
 
 def test_the_starter_plan_is_version_one_and_home_shows_today(client, person):
@@ -79,8 +73,6 @@ def test_bad_plan_input_is_a_clear_4xx(client, person):
 
 
 def test_a_routine_can_be_pinned_to_a_day(client, person):
-    from tests.integration.test_routines import quick
-
     plan_id = starter(person)
     routine_id = quick(person)
     page = client.get(f"/routines/{routine_id}").get_data(as_text=True)
@@ -94,8 +86,6 @@ def test_a_routine_can_be_pinned_to_a_day(client, person):
 
 
 def test_other_peoples_plans_and_routines_are_404(app, client, person):
-    from tests.integration.test_routines import quick
-
     plan_id = starter(person)
     routine_id = quick(person)
     other = app.test_client()

@@ -10,8 +10,7 @@ from app.db import db
 from app.models import Routine
 from app.pwa.views import static_version
 from app.tasks import fetch_media
-from tests.conftest import Auth
-from tests.integration.test_routines import quick
+from tests.conftest import Auth, quick
 
 
 def png_size(data):

@@ -1,13 +1,7 @@
 import uuid
 
 from app.models import Routine, SessionLog
-
-
-def quick(person, kind="warmup", activity="running", minutes="8"):
-    response = person.client.post("/routines/quick", data={"kind": kind, "activity": activity, "minutes": minutes,
-                                                           "csrf_token": person.token("/")})
-    assert response.status_code == 303
-    return int(response.location.rstrip("/").split("/")[-1])
+from tests.conftest import log_body, quick
 
 
 def test_quick_start_builds_a_stored_routine_page(person, client):
@@ -68,17 +62,6 @@ def test_another_persons_routine_is_404(app, person, auth):
     assert other.post(f"/routines/{routine_id}/steps/0/swap", headers={"X-CSRFToken": token}).status_code == 404
     log = log_body(routine_id)
     assert other.post("/sessions", json=log, headers={"X-CSRFToken": token}).status_code == 400
-
-
-def log_body(routine_id, **changes):
-    body = {"client_id": str(uuid.uuid4()), "routine_id": routine_id, "title": "Running warm-up · 8 min",
-            "kind": "warmup", "activity": "running", "started_at": "2026-11-22T07:00:00Z",
-            "finished_at": "2026-11-22T07:08:00Z", "local_date": "2026-11-22", "planned_seconds": 480,
-            "seconds_done": 480, "steps_done": 9, "steps_total": 9, "ended_early": False, "stopped_for_safety": False,
-            "rating": "too_easy", "pain": "none", "pain_area": None, "note": "felt good",
-            "exercise_ids": ["march-in-place"]}
-    body.update(changes)
-    return body
 
 
 def test_session_log_is_idempotent_and_steers_the_next_routine(person, client, monkeypatch):

@@ -4,7 +4,7 @@ import json
 
 from app import vocabulary as v
 from app.models import Profile, Routine, SessionLog
-from tests.integration.test_routines import log_body
+from tests.conftest import log_body
 
 
 def _routine(client, **form):

@@ -1,25 +1,11 @@
 """The outbox's sync endpoint: batches, idempotency per UUID (also concurrent), ownership, bad data."""
-import datetime as dt
 import re
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
 from app.models import SessionLog
-from tests.conftest import Auth
-
-
-def a_log(**changes):
-    finished = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    body = {"client_id": str(uuid.uuid4()), "routine_id": None, "title": "Desk break · 5 min", "kind": "mobility",
-            "activity": "general", "started_at": (finished - dt.timedelta(minutes=5)).isoformat(),
-            "finished_at": finished.isoformat(), "local_date": finished.date().isoformat(), "planned_seconds": 300,
-            "seconds_done": 290, "steps_done": 5, "steps_total": 5, "ended_early": False,
-            "stopped_for_safety": False, "rating": "about_right", "pain": "none", "pain_area": None,
-            "exercise_ids": ["march-in-place"]}
-    body.update(changes)
-    return body
+from tests.conftest import Auth, a_log
 
 
 def sync(client, token, logs):

@@ -3,7 +3,7 @@ import ast
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from app import vocabulary as v
@@ -54,9 +54,11 @@ def test_swapping_a_step_keeps_the_routine_safe(request, data):
     routine = build_routine(request, CATALOG)
     index = data.draw(st.integers(0, len(routine.steps) - 1))
     swapped = swap_step(routine, index, request, CATALOG, seed=1)
-    if swapped is not None:
-        assert rules.check_routine(swapped, request, BY_ID) == []
-        assert routine.steps[index].exercise_id not in {s.exercise_id for s in swapped.steps}
+    # Sometimes nothing fits (about one draw in seven) and there is nothing to check; with assume,
+    # Hypothesis fails the test (filter_too_much / Unsatisfiable) when few or no draws get a swap.
+    assume(swapped is not None)
+    assert rules.check_routine(swapped, request, BY_ID) == []
+    assert routine.steps[index].exercise_id not in {s.exercise_id for s in swapped.steps}
 
 
 def test_same_inputs_and_seed_give_the_same_routine_and_other_seeds_vary():

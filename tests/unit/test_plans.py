@@ -19,7 +19,9 @@ def entry(kind="warmup", activity="running", minutes=8, focus=()):
 def test_snapshots_are_checked_and_normalised():
     clean = plan(mon=[entry(focus=["hips", "calves", "hips"])])
     assert clean["days"]["mon"][0]["focus"] == ["calves", "hips"]
-    assert set(clean["days"]) == set(model.DAYS)
+    # every day of the week, in order, the ones left out as empty lists (spelt out, not model.DAYS again)
+    assert list(clean["days"]) == ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    assert [clean["days"][day] for day in ("tue", "wed", "thu", "fri", "sat", "sun")] == [[]] * 6
     for bad, field in ((dict(name=""), "name"), (dict(start_date="soon"), "start_date"),
                        (dict(days={"funday": []}), "days"), (dict(days={"mon": [entry(minutes=90)]}), "mon"),
                        (dict(days={"mon": [entry(kind="nap")]}), "mon"),
