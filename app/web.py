@@ -1,6 +1,6 @@
 """What every blueprint needs from a request, in one place: who is asking, whose row this is, and
 whether htmx wants a fragment. Blueprints use this instead of importing each other's views."""
-from flask import abort, request
+from flask import abort, request, url_for
 from flask_login import current_user
 
 from .models import Profile
@@ -27,6 +27,13 @@ def wants_fragment(target=None):
     if not htmx or htmx.boosted or htmx.history_restore_request:
         return False
     return target is None or htmx.target == target
+
+
+def with_media_url(described):
+    """A media description (catalog.media.describe) with the URL its file is served at, if it is a file."""
+    if described is None or "file" not in described:
+        return described
+    return {**described, "url": url_for("catalog.media_file", media_id=described["media_id"], name=described["file"])}
 
 
 def varies_with_htmx(response):

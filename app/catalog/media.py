@@ -18,8 +18,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import peewee
-from flask import url_for
-
 from ..db import connected, db
 from ..models import Exercise, ExerciseMedia, utcnow
 from . import fetch
@@ -261,12 +259,13 @@ def for_exercises(exercise_ids):
 
 
 def describe(row):
-    """What the player and the exercise page need to show one media row."""
+    """What the player and the exercise page need to show one media row (a file's URL is the web
+    layer's to make: web.with_media_url)."""
     if row.youtube_id:
         return {"kind": "youtube", "id": row.youtube_id,
                 "embed": f"https://www.youtube-nocookie.com/embed/{row.youtube_id}?rel=0&playsinline=1"}
-    return {"kind": row.kind, "type": row.content_type, "size": row.size,
-            "url": url_for("catalog.media_file", media_id=row.id, name=public_name(row))}
+    return {"kind": row.kind, "type": row.content_type, "size": row.size, "media_id": row.id,
+            "file": public_name(row)}
 
 
 def for_routine(data):

@@ -4,7 +4,7 @@ from flask_login import login_required
 
 from .. import vocabulary as v
 from ..models import Exercise, ExerciseMedia
-from ..web import varies_with_htmx, wants_fragment
+from ..web import varies_with_htmx, wants_fragment, with_media_url
 from . import data, media, store
 
 YEAR = 60 * 60 * 24 * 365
@@ -49,7 +49,7 @@ def show(slug):
     ex = data.from_record(row.data)
     row = media.for_exercises([ex.id]).get(ex.id)
     return render_template("catalog/show.html", ex=ex, left_out_for=left_out_for(ex),
-                           media=media.describe(row) if row else None)
+                           media=with_media_url(media.describe(row)) if row else None)
 
 
 @bp.get("/media/<id:media_id>/<name>")

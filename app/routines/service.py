@@ -2,8 +2,6 @@
 import datetime as dt
 import random
 
-from flask import url_for
-
 from .. import vocabulary as v
 from ..catalog import store
 from ..db import Prepared
@@ -135,9 +133,6 @@ def latest(account_id, limit=5):
 def view_steps(row):
     """Steps with their exercise, grouped by phase for the routine page."""
     exercises = store.by_id()
-    # Two URL shapes per step: build each once through the router, then fill in the blanks.
-    exercise_url = url_for("catalog.show", slug="SLUG")
-    swap_url = url_for("routines.swap", routine_id=row.id, index=0).replace("/0/", "/INDEX/")
     groups = []
     steps = row.data["steps"]
     for index, step in enumerate(steps):
@@ -152,8 +147,6 @@ def view_steps(row):
         groups[-1]["steps"].append({
             **step, "index": index, "swappable": swappable, "cue": cues[index] if index < len(cues) else "",
             "name": exercise.name if exercise else step["exercise_id"],
-            "exercise_url": exercise_url.replace("SLUG", step["exercise_id"]),
-            "swap_url": swap_url.replace("INDEX", str(index)),
         })
     return groups
 

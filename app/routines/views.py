@@ -11,7 +11,7 @@ from ..catalog import media
 from ..coach import jobs
 from ..plans import service as plans
 from ..sessions.history import streak
-from ..web import current_profile, found_or_404, varies_with_htmx, wants_fragment
+from ..web import current_profile, found_or_404, varies_with_htmx, wants_fragment, with_media_url
 from . import service
 from .forms import QuickStartForm, RoutineForm
 
@@ -95,6 +95,11 @@ def quick():
     return redirect(url_for("routines.show", routine_id=row.id), code=303)
 
 
+def _media(row):
+    """exercise id -> its media, with file URLs, for one routine."""
+    return {exercise_id: with_media_url(m) for exercise_id, m in media.for_routine(row.data).items()}
+
+
 def _owned_or_404(routine_id):
     return found_or_404(service.owned(current_user.id, routine_id))
 
@@ -135,7 +140,7 @@ def swap(routine_id, index):
 @login_required
 def play(routine_id):
     row = _owned_or_404(routine_id)
-    player = service.player_data(row, media.for_routine(row.data))
+    player = service.player_data(row, _media(row))
     return render_template("routines/play.html", routine=row, player=player,
                            pain_areas=service.pain_areas(current_profile()))
 
@@ -145,7 +150,7 @@ def play(routine_id):
 def offline(routine_id):
     """What "Save for offline" stores: the routine's pages and its media files."""
     row = _owned_or_404(routine_id)
-    files = [m for m in media.for_routine(row.data).values() if "url" in m]
+    files = [m for m in _media(row).values() if "url" in m]
     response = jsonify(id=row.id, title=row.title, kind=row.kind, minutes=row.minutes,
                        urls=[url_for("routines.show", routine_id=row.id), url_for("routines.play", routine_id=row.id),
                              *(m["url"] for m in files)],
