@@ -63,7 +63,7 @@ def load(env=None, overrides=None):
         "REDIS_URL": redis_url,
         "HUEY_FILE": env.get("HUEY_FILE") or str(instance / "huey.db"),
         "HUEY_IMMEDIATE": _bool(env.get("HUEY_IMMEDIATE")),
-        # Sessions and cookies (DESIGN.md §5).
+        # Sessions and cookies: HttpOnly, SameSite=Lax, Secure in production.
         "SESSION_COOKIE_SECURE": _bool(env.get("COOKIE_SECURE"), default=production),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -93,7 +93,7 @@ def load(env=None, overrides=None):
         "OIDC_CLIENT_SECRET": env.get("OIDC_CLIENT_SECRET") or None,
         "OIDC_NAME": env.get("OIDC_NAME") or None,
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
-        # Exercise media: downloaded by a Huey task into MEDIA_DIR (DESIGN.md §5's SSRF rules).
+        # Exercise media: downloaded by a Huey task into MEDIA_DIR (app/catalog/fetch.py's SSRF rules).
         "MEDIA_DIR": env.get("MEDIA_DIR") or str(instance / "media"),
         "MEDIA_MAX_MB": float(env.get("MEDIA_MAX_MB", "50")),
         "MEDIA_TIMEOUT": float(env.get("MEDIA_TIMEOUT", "120")),

@@ -1,4 +1,4 @@
-"""The web edge: response headers every page gets, unreadable input refused, same-site redirects (DESIGN.md §5)."""
+"""The web edge: response headers every page gets, unreadable input refused, same-site redirects."""
 
 from urllib.parse import urlsplit
 

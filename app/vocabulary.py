@@ -1,4 +1,4 @@
-"""The words Limber uses everywhere (DESIGN.md §4): CLI, forms, catalog, engine, rules.
+"""The words Limber uses everywhere (docs/exercise-science.md): CLI, forms, catalog, engine, rules.
 
 Pure data: no Flask, no database.
 """

@@ -1,4 +1,4 @@
-"""Download one media URL safely (DESIGN.md §5: fetching a URL is an SSRF risk).
+"""Download one media URL safely (fetching a URL someone typed is a server-side request forgery risk).
 
 Pure I/O, no Flask and no database: http(s) only; every address the host name resolves to
 must be public (a setting admits loopback, for tests); the connection goes to the address

@@ -1,6 +1,6 @@
 """Exercise media: add a URL, download it in the background, serve it, sweep stuck jobs.
 
-The ExerciseMedia row is the job (DESIGN.md §6). The task claims it with one UPDATE, so a
+The ExerciseMedia row is the job. The task claims it with one UPDATE, so a
 second run of the same task, or a run racing another worker, does nothing.
 
 While it downloads, the worker touches the row's ``updated_at`` every few seconds (its

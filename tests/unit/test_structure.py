@@ -96,3 +96,32 @@ def test_each_coach_personality_has_exactly_one_prompt():
     from app.coach.chat import PERSONALITY_PROMPTS
 
     assert set(PERSONALITY_PROMPTS) == set(v.PERSONALITIES)
+
+
+PURE = ("app.routines.engine", "app.routines.rules", "app.routines.data", "app.routines.notes",
+        "app.routines.timing", "app.routines.order", "app.plans.model", "app.catalog.data", "app.vocabulary",
+        "app.coach.routine_ai", "app.coach.safety", "app.validation")
+IMPURE = ("flask", "peewee", "playhouse", "werkzeug", "huey", "app.models", "app.db")
+
+
+def test_pure_modules_reach_no_web_layer_and_no_database():
+    """Every module that says it is pure, and everything it imports in turn, is free of Flask and the DB."""
+    edges, found = graph(), []
+    for start in PURE:
+        seen, todo = set(), [start]
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            path = PACKAGE.parent / (name.replace(".", "/") + ".py")
+            tree = ast.parse(path.read_text()) if path.exists() else ast.parse("")
+            for node in tree.body:
+                if isinstance(node, ast.Import):
+                    found += [f"{start} via {name}: {a.name}" for a in node.names if a.name.startswith(IMPURE)]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith(IMPURE):
+                    found.append(f"{start} via {name}: {node.module}")
+            todo += [n for n in edges.get(name, ()) if n.startswith("app.") and n not in ("app",)]
+            todo += [n for n in edges.get(name, ()) if n in IMPURE]
+        found += [f"{start} reaches {n}" for n in seen if n in IMPURE]
+    assert not found, found
