@@ -35,20 +35,28 @@ def free_port():
         return sock.getsockname()[1]
 
 
+# The provider's address is fixed up front, so the app is configured with it, but the process starts
+# only for the tests that sign in with it (authlib reads the provider's metadata on first use).
+OIDC_URL = f"http://127.0.0.1:{free_port()}"
+
+
 @pytest.fixture(scope="session")
 def oidc_provider():
     """A real OpenID Connect provider process on loopback (oidc-provider-mock)."""
-    port = free_port()
+    port = int(OIDC_URL.rsplit(":", 1)[1])
     exe = Path(sys.executable).with_name("oidc-provider-mock")
     proc = subprocess.Popen([str(exe), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    deadline = time.monotonic() + 15
+    while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             break
         except OSError:
+            if time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"oidc-provider-mock did not answer on {OIDC_URL} within 15 s") from None
             time.sleep(0.1)
-    yield url
+    yield OIDC_URL
     proc.terminate()
     proc.wait(timeout=10)
 
@@ -63,11 +71,11 @@ def _reset_postgres(url):
 
 
 @pytest.fixture(scope="session")
-def app(oidc_provider):
+def app():
     database_url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{TMP / 'test.db'}"
     if database_url.startswith("postgres"):
         _reset_postgres(database_url)
-    os.environ["OIDC_ISSUER"] = oidc_provider
+    os.environ["OIDC_ISSUER"] = OIDC_URL
     os.environ["OIDC_CLIENT_ID"] = "limber-test"
     os.environ["OIDC_CLIENT_SECRET"] = "limber-test-secret"
     os.environ["OIDC_NAME"] = "Test ID"
