@@ -36,14 +36,18 @@ def free_port():
 
 
 # The provider's address is fixed up front, so the app is configured with it, but the process starts
-# only for the tests that sign in with it (authlib reads the provider's metadata on first use).
-OIDC_URL = f"http://127.0.0.1:{free_port()}"
+# only for the tests that sign in with it (authlib reads the provider's metadata on first use). The
+# port stays bound here until then, so no other server in the run can be given it.
+_OIDC_PORT_HOLD = socket.socket()
+_OIDC_PORT_HOLD.bind(("127.0.0.1", 0))
+OIDC_URL = f"http://127.0.0.1:{_OIDC_PORT_HOLD.getsockname()[1]}"
 
 
 @pytest.fixture(scope="session")
 def oidc_provider():
     """A real OpenID Connect provider process on loopback (oidc-provider-mock)."""
     port = int(OIDC_URL.rsplit(":", 1)[1])
+    _OIDC_PORT_HOLD.close()  # hand the port to the provider
     exe = Path(sys.executable).with_name("oidc-provider-mock")
     proc = subprocess.Popen([str(exe), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 15
