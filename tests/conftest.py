@@ -401,3 +401,27 @@ def sign_up_and_skip_to_dashboard(live_server, page, email):
     for next_page in ("/onboarding/health", "/onboarding/activity", "/"):
         page.get_by_role("button", name="Skip for now").click()
         page.wait_for_url(live_server + next_page)  # each click lands before the next one (a busy machine)
+
+
+def all_at_once(work, count, what, seconds=60):
+    """Run ``work`` in ``count`` threads released together, each with its own database connection.
+
+    Fails, naming ``what``, if any thread has not finished within ``seconds``.
+    """
+    import threading
+
+    from app.db import db
+
+    start = threading.Barrier(count, timeout=30)
+
+    def one():
+        start.wait()
+        with db.connection_context():
+            work()
+
+    threads = [threading.Thread(target=one) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds)
+        assert not thread.is_alive(), f"{what} did not return within {seconds} s"

@@ -1,15 +1,13 @@
 """The AI's daily allowances hold under bursts (security review F1): what is queued counts,
 the decision is atomic, and an operator-wide ceiling protects the bill. Real database, real SDK."""
-import threading
 import time
 
 import pytest
 
 from app.coach import client as ai_client
 from app.coach import quota
-from app.db import db
 from app.models import Account, AiJob, ChatMessage, Routine
-from tests.conftest import Auth, ai_person, answer, build_with_ai, say, valid
+from tests.conftest import Auth, ai_person, all_at_once, answer, build_with_ai, say, valid
 
 
 @pytest.fixture
@@ -45,23 +43,16 @@ def test_concurrent_requests_take_exactly_the_limit(app, client, auth):
     auth.signup()
     account_id = Account.get().id
     config = {**app.config, "AI_DAILY_LIMIT": 12, "AI_GLOBAL_DAILY_LIMIT": 1000}
-    start, results = threading.Barrier(24, timeout=30), []  # 24: within the pool's 32 connections
+    results = []
 
     def one():
-        start.wait()
-        with db.connection_context():
-            try:
-                quota.take(account_id, "routine", config)
-                results.append("taken")
-            except quota.Exhausted as exc:
-                results.append(exc.scope)
+        try:
+            quota.take(account_id, "routine", config)
+            results.append("taken")
+        except quota.Exhausted as exc:
+            results.append(exc.scope)
 
-    threads = [threading.Thread(target=one) for _ in range(24)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-        assert not thread.is_alive(), "a quota.take() call did not return within 60 s"
+    all_at_once(one, 24, "a quota.take() call")  # 24: within the pool's 32 connections
     assert results.count("taken") == 12 and results.count("person") == 12
     assert quota.used(account_id, "routine") == 12 and quota.used_by_everyone() == 12
 
