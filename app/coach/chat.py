@@ -10,6 +10,7 @@ import json
 
 from .. import vocabulary as v
 from ..catalog import store
+from ..db import db
 from ..models import ChatMessage, Routine, SessionLog
 from ..plans import model as plans_model
 from ..plans import service as plans
@@ -234,12 +235,35 @@ def _fail(message, note, text=""):
     yield "failure", note
 
 
-def apply_proposal(message, account_id):
-    """Apply a pending proposal as a new plan version by ``ai``. Returns the version, or raises."""
-    proposal = message.proposal
-    plan = plans.owned(account_id, proposal["plan_id"])
-    if plan is None:
-        raise plans.Conflict(0)
-    row = plans.edit(plan, proposal["base"], proposal["operations"], "ai", proposal["description"])
-    ChatMessage.update(proposal_status="applied").where(ChatMessage.id == message.id).execute()
-    return plan, row
+def settle_proposal(message, account_id, action):
+    """The person's answer to a proposal: ``apply`` writes it as a new plan version by ``ai`` (or
+    finds it ``stale`` when the plan moved on), ``dismiss`` leaves the plan alone. Only a pending
+    proposal changes, and its status is written here and nowhere else. Returns the status."""
+    if message.proposal_status != "pending":
+        return message.proposal_status
+    status = "dismissed"
+    if action == "apply":
+        proposal = message.proposal
+        plan = plans.owned(account_id, proposal["plan_id"])
+        try:
+            with db.atomic():  # the new version and "applied" together, or neither
+                if plan is None:
+                    raise plans.Conflict(0)
+                plans.edit(plan, proposal["base"], proposal["operations"], "ai", proposal["description"])
+                _set_status(message, "applied")
+            return "applied"
+        except (plans.Conflict, plans_model.PlanError):
+            status = "stale"
+    _set_status(message, status)
+    return status
+
+
+def _set_status(message, status):
+    ChatMessage.update(proposal_status=status).where(
+        (ChatMessage.id == message.id) & (ChatMessage.proposal_status == "pending")).execute()
+    message.proposal_status = status
+
+
+def clear(account_id):
+    """Delete the whole conversation."""
+    return ChatMessage.delete().where(ChatMessage.account == account_id).execute()

@@ -10,8 +10,6 @@ from flask_login import current_user, login_required
 from .. import vocabulary as v
 from ..db import db
 from ..models import ChatMessage, Profile, utcnow
-from ..plans import model as plans_model
-from ..plans import service as plans
 from ..web import current_profile, found_or_404, varies_with_htmx, wants_fragment
 from . import chat, client, jobs, quota, safety
 
@@ -159,13 +157,7 @@ def _proposal_or_404(message_id):
 @login_required
 def apply(message_id):
     message = _proposal_or_404(message_id)
-    if message.proposal_status == "pending":
-        try:
-            chat.apply_proposal(message, current_user.id)
-            message.proposal_status = "applied"
-        except (plans.Conflict, plans_model.PlanError):
-            ChatMessage.update(proposal_status="stale").where(ChatMessage.id == message.id).execute()
-            message.proposal_status = "stale"
+    chat.settle_proposal(message, current_user.id, "apply")
     return render_proposal(message)
 
 
@@ -173,15 +165,13 @@ def apply(message_id):
 @login_required
 def dismiss(message_id):
     message = _proposal_or_404(message_id)
-    if message.proposal_status == "pending":
-        ChatMessage.update(proposal_status="dismissed").where(ChatMessage.id == message.id).execute()
-        message.proposal_status = "dismissed"
+    chat.settle_proposal(message, current_user.id, "dismiss")
     return render_proposal(message)
 
 
 @bp.post("/coach/clear")
 @login_required
 def clear():
-    ChatMessage.delete().where(ChatMessage.account == current_user.id).execute()
+    chat.clear(current_user.id)
     flash("Conversation deleted.", "success")
     return redirect(url_for(".conversation"), code=303)
