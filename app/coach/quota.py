@@ -67,16 +67,27 @@ def give_back(account_id, kind, day):
             AiUsage.update(used=AiUsage.used - 1).where((AiUsage.key == key) & (AiUsage.used > 0)).execute()
 
 
+def _count(key):
+    row = AiUsage.get_or_none(AiUsage.key == key)
+    return row.used if row else 0
+
+
 def used(account_id, kind, now=None):
     """Places this person has taken today for ``kind`` (queued, running or done)."""
-    day = (now or utcnow()).date()
-    row = AiUsage.get_or_none(AiUsage.key == _key(kind, account_id, day))
-    return row.used if row else 0
+    return _count(_key(kind, account_id, (now or utcnow()).date()))
 
 
 def used_by_everyone(now=None):
-    row = AiUsage.get_or_none(AiUsage.key == _key(None, None, (now or utcnow()).date()))
-    return row.used if row else 0
+    return _count(_key(None, None, (now or utcnow()).date()))
+
+
+def exhausted(account_id, kind, config):
+    """Exhausted if no place is left today for this person or for everyone, else None (takes nothing)."""
+    if used(account_id, kind) >= config["AI_DAILY_LIMIT"]:
+        return Exhausted("person", config["AI_DAILY_LIMIT"])
+    if used_by_everyone() >= config["AI_GLOBAL_DAILY_LIMIT"]:
+        return Exhausted("everyone", config["AI_GLOBAL_DAILY_LIMIT"])
+    return None
 
 
 def purge(before):

@@ -65,11 +65,12 @@ def _availability(profile):
         return "The AI coach isn't set up on this server, so it can't answer questions yet."
     if not profile.ai_enabled:
         return "The AI coach is switched off in your settings. Switch it on under Account to chat."
-    if quota.used(profile.account_id, "chat") >= config["AI_DAILY_LIMIT"]:
-        return f"You've had today's {config['AI_DAILY_LIMIT']} coach answers. The coach is back tomorrow."
-    if quota.used_by_everyone() >= config["AI_GLOBAL_DAILY_LIMIT"]:
-        return "Limber's AI has reached its limit for today across everyone. The coach is back tomorrow."
-    return None
+    spent = quota.exhausted(profile.account_id, "chat", config)
+    return _spent(spent) if spent else None
+
+
+def _spent(exhausted):
+    return f"{quota.reason(exhausted, 'coach answers')} The coach is back tomorrow."
 
 
 def _reply_row(profile):
@@ -81,7 +82,7 @@ def _reply_row(profile):
                 quota.take(profile.account_id, "chat", current_app.config)
                 return ChatMessage.create(account=profile.account_id, role="assistant", state="pending")
         except quota.Exhausted as exc:
-            reason = f"{quota.reason(exc, 'coach answers')} The coach is back tomorrow."
+            reason = _spent(exc)
     return ChatMessage.create(account=profile.account_id, role="notice", content=reason)
 
 
