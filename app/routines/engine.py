@@ -5,6 +5,10 @@ condition asks for first, then what the activity leans on), orders them the way 
 (intensity building through a warm-up and settling through a cool-down, grouped by position so
 the floor is visited once), times them within the rules' bounds, then nudges sets and seconds
 until the total is close to the minutes asked. Everything it returns passes rules.check_routine().
+
+SafePool is what every chooser of exercises shares for one request: the safe exercises, which of
+them suit each phase, and the timing, ordering and fitting above. build_routine()'s chooser works
+from one, and so do swap_step() and the AI path (candidates_for(), routine_from_choice()).
 """
 import random
 from collections import Counter
@@ -71,20 +75,164 @@ REQUIRED_WHY = {
 def build_routine(request, catalog):
     """Build one routine for ``request`` from ``catalog`` (a sequence of Exercise)."""
     validate_request(request)
-    return _Builder(request, catalog).build()
+    return _Chooser(request, catalog).build()
 
 
-class _Builder:
+class SafePool:
+    """What every chooser of exercises shares for one request, and nothing it chooses.
+
+    ``exercises`` are the catalog's exercises safe for this person, in catalog order, and
+    ``left_out`` how many more their equipment allowed that safety ruled out. ``target`` is the
+    seconds to fill and ``timer`` the rules' timing for this person. From them: the candidates for a
+    phase, a timed unit for an exercise in a phase, units in a coach's order, units fitted to a
+    number of seconds, and units as Steps.
+    """
+
+    def __init__(self, request, catalog):
+        self.request = request
+        self.timer = Timer(request, EFFORT.get(request.feedback, 1.0))
+        safe = rules.safety_filter(request)
+        self.exercises = [ex for ex in catalog if safe(ex)]
+        kept = {ex.id for ex in self.exercises}
+        self.left_out = sum(1 for ex in catalog if ex.id not in kept and request.equipment.issuperset(ex.equipment))
+        self.target = rules.target_seconds(request)
+
+    def candidates(self, phase, notes=None):
+        """The safe exercises that suit ``phase``, in catalog order (the breathing drill that ends a
+        session is not among the stretches: see breathing()). When no power drill moves the way the
+        activity does, the general ones stand in, and ``notes`` (a list, if given) is told so."""
+        req = self.request
+        out = [ex for ex in self.exercises if phase in ex.phases and rules.phase_accepts(phase, ex, req)]
+        if phase == "stretch":
+            out = [ex for ex in out if ex.type != "breathing"]  # breathing has its own slot at the end
+        if phase == "potentiate":
+            if not rules.has_potentiation(req):
+                return []
+            fitting = [ex for ex in out if rules.pattern_fits(ex, req)]
+            if fitting:
+                return fitting
+            if out and req.activity != "general" and notes is not None:
+                notes.append(f"No power drill in the movement of {v.label(req.activity)} suits you today, "
+                             "so the last phase uses general ones.")
+        return out
+
+    def breathing(self):
+        """The safe breathing drills that may end a cool-down or stretching session, in catalog order."""
+        req = self.request
+        return [ex for ex in self.exercises if ex.type == "breathing" and "stretch" in ex.phases
+                and rules.phase_accepts("stretch", ex, req)]
+
+    def make_unit(self, ex, phase, keep=False, why_extra=""):
+        """``ex`` in ``phase`` at its own timing within the rules, with the reason it is there."""
+        return self.timer.unit(ex, phase, self.why(ex, phase, why_extra), keep=keep)
+
+    def why(self, ex, phase, reason=""):
+        """N13: what this exercise does in this phase, and why it is in this person's routine."""
+        req = self.request
+        kind = ex.type
+        if phase == "stretch" and ex.type == "static" and not ex.stretch:
+            kind = "hold"
+        template = WHY.get((phase, kind)) or WHY.get((phase, None)) or WHY[("mobilise", "dynamic")]
+        text = template.format(
+            name=ex.name.lower(), activity=v.label(req.activity),
+            pattern=PATTERN_WORDS.get(ex.pattern, "movement"),
+            targets=" and ".join(v.region_label(t).lower() for t in ex.targets[:2] if t != "full_body")
+            or "whole body")
+        if ex.fifa and rules.fifa_template(req):
+            part = v.FIFA_PARTS[v.FIFA_COMPONENT_PART[ex.fifa]].split(":")[0]
+            return f"FIFA 11+, {part}: " + text.split(": ", 1)[1]
+        tight = [t for t in ex.targets if t in req.tight_areas]
+        if reason:
+            text += reason
+        elif tight and (ex.stretch or ex.type == "dynamic"):
+            text += f" — chosen for your tight {v.region_label(tight[0]).lower()}"
+        elif req.activity in ex.activities and req.activity != "general" and phase != "potentiate":
+            text += f" — made for {v.label(req.activity)}"
+        return text
+
+    def arrange(self, units):
+        """The units in a coach's order, each trip to the floor given its rest (N1, N2)."""
+        return order.arrange(units, self.request, self.timer)
+
+    def adjust(self, units, target, lo=None, hi=None, grow=None):
+        """Fit the units to target seconds in place, dropping one when nothing else helps;
+        ``grow(units, gap)``, if given, may add one when they fall short."""
+        self.timer.fit(units, target, lo, hi, grow=grow, drop=self.drop_exercise)
+
+    def drop_exercise(self, units):
+        """Drop the last exercise a phase can spare; under 8 minutes a phase may go (R3 asks from 8)."""
+        counts = Counter(u.phase for u in units)
+        short = self.request.minutes < 8
+        for i in range(len(units) - 1, -1, -1):
+            if (counts[units[i].phase] > 1 or (short and len(units) > 1)) and not units[i].keep:
+                units.pop(i)  # a chooser keeps it among the used, so it is not added straight back
+                return True
+        return False
+
+    def fit(self, units, ranked=None, grow=None):
+        """The units in a coach's order, timed to fill the target (a new list; units are retimed in place).
+
+        A stretching session fits its warming part first, within R1's range, and the holds fill what it
+        leaves. Then come rounds, each ordering the units and fitting them. In the first (and in the
+        warming part), while they fall short, ``grow(units, gap, ranked_by_phase)`` may add an exercise
+        from ``ranked``, a chooser's {phase: [(score, exercise), ...]}; a fixed choice passes neither.
+        Two more rounds only retime what is there (a dropped exercise can take a trip to the floor, and its
+        rest, with it), and the warming part is fitted again to what the holds left. build_routine() and
+        routine_from_choice() (a fixed choice, say Claude's) are timed by this same path.
+        """
+        ranked = ranked or {}
+        req = self.request
+        stretching = req.kind == "flexibility"
+        warm, target = [], self.target
+
+        def growing(ranked_by_phase):
+            if not ranked_by_phase or grow is None:
+                return None
+            return lambda us, gap: grow(us, gap, ranked_by_phase)
+
+        if stretching:  # the warming part has its own range (R1), and the holds fill the rest
+            lo, hi = rules.flexibility_raise_range(req.minutes)
+            warm = self.arrange([u for u in units if u.phase == "raise"])
+            self.adjust(warm, (lo + hi) / 2, lo, hi,
+                        grow=growing({p: options for p, options in ranked.items() if p == "raise"}))
+            units = [u for u in units if u.phase != "raise"]
+            target -= sum(u.duration for u in warm)
+            ranked = {p: options for p, options in ranked.items() if p != "raise"}
+        for extra in (ranked, {}, {}):
+            units = self.arrange(units)
+            self.adjust(units, target, grow=growing(extra))
+        units = self.arrange(units)
+        if not stretching:
+            return units
+        total = sum(u.duration for u in units)
+        lo2 = max(lo, self.target * (1 - CLOSE_ENOUGH) - total)
+        hi2 = min(hi, self.target * (1 + CLOSE_ENOUGH) - total)
+        if lo2 <= hi2:
+            self.adjust(warm, (lo2 + hi2) / 2, lo2, hi2)
+        return self.arrange(warm + units)
+
+    def steps(self, units):
+        """The units as Steps: a one-sided exercise becomes a left then a right step."""
+        steps = []
+        for unit in units:
+            ex = unit.ex
+            reps = None
+            if ex.default_reps and ex.type != "static":
+                reps = max(1, round(ex.default_reps * unit.seconds / ex.default_seconds))
+            sides = v.SIDES if ex.unilateral else (None,)
+            for side in sides:
+                steps.append(Step(ex.id, unit.phase, side, unit.seconds, unit.sets, reps, unit.rest, unit.why))
+        return steps
+
+
+class _Chooser:
+    """Chooses the exercises of one routine from a SafePool, and keeps what it has chosen so far."""
+
     def __init__(self, request, catalog):
         self.request = request
         self.catalog = {ex.id: ex for ex in catalog}
         self.rng = random.Random(request.seed)
-        self.timer = Timer(request, EFFORT.get(request.feedback, 1.0))
-        safe = rules.safety_filter(request)
-        self.pool = [ex for ex in catalog if safe(ex)]
-        kept = {ex.id for ex in self.pool}
-        self.left_out = sum(1 for ex in catalog if ex.id not in kept and request.equipment.issuperset(ex.equipment))
-        self.target = rules.target_seconds(request)
+        self.safe = SafePool(request, catalog)
         self.cap = rules.max_exercises(request)
         self.used = set()
         self.covered = Counter()
@@ -96,20 +244,7 @@ class _Builder:
 
     # -- choosing -------------------------------------------------------------------------
     def candidates(self, phase):
-        req = self.request
-        out = [ex for ex in self.pool if phase in ex.phases and rules.phase_accepts(phase, ex, req)]
-        if phase == "stretch":
-            out = [ex for ex in out if ex.type != "breathing"]  # breathing has its own slot at the end
-        if phase == "potentiate":
-            if not rules.has_potentiation(req):
-                return []
-            fitting = [ex for ex in out if rules.pattern_fits(ex, req)]
-            if fitting:
-                return fitting
-            if out and req.activity != "general":
-                self.notes.append(f"No power drill in the movement of {v.label(req.activity)} suits you today, "
-                                  "so the last phase uses general ones.")
-        return out
+        return self.safe.candidates(phase, self.notes)
 
     def base_score(self, ex, phase):
         req = self.request
@@ -183,33 +318,6 @@ class _Builder:
     def count(self):
         return len(self.used)
 
-    def make_unit(self, ex, phase, keep=False, why_extra=""):
-        return self.timer.unit(ex, phase, self.why(ex, phase, why_extra), keep=keep)
-
-    def why(self, ex, phase, reason=""):
-        """N13: what this exercise does in this phase, and why it is in this person's routine."""
-        req = self.request
-        kind = ex.type
-        if phase == "stretch" and ex.type == "static" and not ex.stretch:
-            kind = "hold"
-        template = WHY.get((phase, kind)) or WHY.get((phase, None)) or WHY[("mobilise", "dynamic")]
-        text = template.format(
-            name=ex.name.lower(), activity=v.label(req.activity),
-            pattern=PATTERN_WORDS.get(ex.pattern, "movement"),
-            targets=" and ".join(v.region_label(t).lower() for t in ex.targets[:2] if t != "full_body")
-            or "whole body")
-        if ex.fifa and rules.fifa_template(req):
-            part = v.FIFA_PARTS[v.FIFA_COMPONENT_PART[ex.fifa]].split(":")[0]
-            return f"FIFA 11+, {part}: " + text.split(": ", 1)[1]
-        tight = [t for t in ex.targets if t in req.tight_areas]
-        if reason:
-            text += reason
-        elif tight and (ex.stretch or ex.type == "dynamic"):
-            text += f" — chosen for your tight {v.region_label(tight[0]).lower()}"
-        elif req.activity in ex.activities and req.activity != "general" and phase != "potentiate":
-            text += f" — made for {v.label(req.activity)}"
-        return text
-
     def add(self, units, unit):
         units.append(unit)
         self.used.add(unit.ex.id)
@@ -229,15 +337,15 @@ class _Builder:
             ex = self.pick(ranked, mine, phase, everything + units)
             if ex is None:
                 return
-            unit = self.make_unit(ex, phase)
+            unit = self.safe.make_unit(ex, phase)
             if short and self.groups_missing(units + [unit]) < short:
                 unit.keep = True  # N3: one more group matters more than longer holds
                 if spent + unit.duration > budget:
-                    self.timer.shrink(unit)
+                    self.safe.timer.shrink(unit)
             elif mine and spent + unit.duration > budget + unit.duration / 2:
                 return
             if not mine and unit.duration > budget:
-                self.timer.shrink(unit)
+                self.safe.timer.shrink(unit)
                 if unit.duration > 2 * budget and self.request.minutes < 8:
                     return  # too short a routine for this phase (R3 asks for all four from 8 minutes)
             self.add(units, unit)
@@ -259,7 +367,7 @@ class _Builder:
                     break
                 if options:
                     best = max(options, key=lambda ex: (self.base_score(ex, phase), ex.id))
-                    self.add(plan[phase], self.make_unit(best, phase, keep=True, why_extra=REQUIRED_WHY[what]))
+                    self.add(plan[phase], self.safe.make_unit(best, phase, keep=True, why_extra=REQUIRED_WHY[what]))
                     done = True
                     break
             if not done:
@@ -273,7 +381,7 @@ class _Builder:
             return
         options = [ex for _, ex in ranked if ex.pattern == signature and ex.id not in self.used]
         if options:
-            self.add(plan["potentiate"], self.make_unit(options[0], "potentiate", keep=True))
+            self.add(plan["potentiate"], self.safe.make_unit(options[0], "potentiate", keep=True))
 
     def seed_key_regions(self, plan):
         """N4: activate and mobilise each open with an area the activity leans on, the scarcer first."""
@@ -289,7 +397,7 @@ class _Builder:
                     and (self.peak is None or ex.intensity <= self.peak)]
             if free:  # one made for the activity first: a short phase may have room for only this one (R3, R4)
                 best = max(free, key=lambda ex: (req.activity in ex.activities, self.base_score(ex, phase), ex.id))
-                self.add(plan[phase], self.make_unit(best, phase, keep=True))
+                self.add(plan[phase], self.safe.make_unit(best, phase, keep=True))
 
     def seed_fifa(self, plan):
         """R4: one exercise of each FIFA 11+ component, the hardest variation at the person's level."""
@@ -301,17 +409,9 @@ class _Builder:
             best = max(options, key=lambda ex: (ex.fifa_level, self.base_score(ex, "activate"), ex.id))
             phase = next(p for p in ("raise", "mobilise", "activate", "potentiate")
                          if p in best.phases and rules.phase_accepts(p, best, self.request))
-            self.add(plan[phase], self.make_unit(best, phase, keep=True))
+            self.add(plan[phase], self.safe.make_unit(best, phase, keep=True))
 
-    # -- ordering and timing ----------------------------------------------------------------
-    def arrange(self, units):
-        return order.arrange(units, self.request, self.timer)
-
-    def adjust(self, units, target, ranked_by_phase, lo=None, hi=None):
-        """Fit the units to target seconds, adding from ``ranked_by_phase`` or dropping when needed."""
-        grow = (lambda us, gap: self.add_exercise(us, gap, ranked_by_phase)) if ranked_by_phase else None
-        self.timer.fit(units, target, lo, hi, grow=grow, drop=self.drop_exercise)
-
+    # -- growing to fit the time ------------------------------------------------------------
     def add_exercise(self, units, diff, ranked_by_phase):
         """Add one more exercise to the phase furthest under its share, if one fits the gap."""
         by_phase = Counter(u.phase for u in units)
@@ -320,28 +420,18 @@ class _Builder:
             ex = self.pick(ranked_by_phase[phase], phase_units, phase, units)
             if ex is None:
                 continue
-            unit = self.make_unit(ex, phase)
-            if unit.duration > diff + self.target * CLOSE_ENOUGH:
+            unit = self.safe.make_unit(ex, phase)
+            if unit.duration > diff + self.safe.target * CLOSE_ENOUGH:
                 continue
-            if order.floor_trips(self.arrange(units + [unit])) > rules.max_floor_transitions(self.request):
+            if order.floor_trips(self.safe.arrange(units + [unit])) > rules.max_floor_transitions(self.request):
                 continue  # N2: not one more trip down to the floor and back
             self.add(units, unit)
             return True
         return False
 
-    def drop_exercise(self, units):
-        """Drop the last exercise a phase can spare; under 8 minutes a phase may go (R3 asks from 8)."""
-        counts = Counter(u.phase for u in units)
-        short = self.request.minutes < 8
-        for i in range(len(units) - 1, -1, -1):
-            if (counts[units[i].phase] > 1 or (short and len(units) > 1)) and not units[i].keep:
-                units.pop(i)  # stays in self.used, so it is not added straight back
-                return True
-        return False
-
     # -- assembling --------------------------------------------------------------------------
     def budgets(self, phases):
-        req, target = self.request, self.target
+        req, target = self.request, self.safe.target
         if req.kind == "flexibility":
             lo, hi = rules.flexibility_raise_range(req.minutes)
             return {"raise": (lo + hi) // 2, "stretch": target - (lo + hi) // 2}
@@ -353,26 +443,26 @@ class _Builder:
             shares = PHASE_SHARE[req.kind]
         return {phase: target * shares.get(phase, 0) for phase in phases}
 
+
     def breathing_unit(self, units):
         """The last slot of a cool-down or stretching session, in the position the holds ended in."""
         req = self.request
         if req.kind not in ("cooldown", "flexibility") or req.minutes < BREATHING_FROM_MINUTES:
             return None
-        options = [ex for ex in self.pool if ex.type == "breathing" and "stretch" in ex.phases
-                   and rules.phase_accepts("stretch", ex, req) and ex.id not in self.used]
-        arranged = self.arrange(list(units))
+        options = [ex for ex in self.safe.breathing() if ex.id not in self.used]
+        arranged = self.safe.arrange(list(units))
         last_floor = bool(arranged) and rules.is_floor(arranged[-1].ex)
         if order.floor_trips(arranged) >= rules.max_floor_transitions(req):
             options = [ex for ex in options if rules.is_floor(ex) == last_floor]  # no extra trip (N2)
         if not options:
             return None
         options.sort(key=lambda ex: (rules.is_floor(ex) != last_floor, -self.base_score(ex, "stretch"), ex.id))
-        unit = self.make_unit(options[0], "stretch", keep=True)
+        unit = self.safe.make_unit(options[0], "stretch", keep=True)
         unit.sets = 1
         return unit
 
     def build(self):
-        req = self.request
+        req, safe = self.request, self.safe
         no_warming = req.kind == "flexibility" and rules.flexibility_raise_range(req.minutes)[1] == 0
         phases = [p for p in v.KIND_PHASES[req.kind]
                   if not (p == "potentiate" and not rules.has_potentiation(req)) and not (p == "raise" and no_warming)]
@@ -387,7 +477,7 @@ class _Builder:
             self.cap -= 1  # room for the breathing at the end
         # Power drills first, so the cap on exercises never squeezes them out and nothing before them is
         # harder than their peak (N1); arrange() orders them last.
-        limits = {phase: max(1, round(self.cap * budgets[phase] / self.target)) for phase in phases}
+        limits = {phase: max(1, round(self.cap * budgets[phase] / safe.target)) for phase in phases}
         if "potentiate" in phases:
             self.seed_signature(plan, ranked["potentiate"])
             self.fill("potentiate", plan["potentiate"], ranked["potentiate"], budgets["potentiate"], [],
@@ -402,27 +492,7 @@ class _Builder:
         breathing = self.breathing_unit(units)
         if breathing is not None:
             self.add(units, breathing)
-
-        if req.kind == "flexibility" and "raise" in phases:
-            lo, hi = rules.flexibility_raise_range(req.minutes)
-            warm = self.arrange([u for u in units if u.phase == "raise"])
-            self.adjust(warm, (lo + hi) / 2, {"raise": ranked["raise"]}, lo, hi)
-            held = [u for u in units if u.phase != "raise"]
-            for extra in ({"stretch": ranked["stretch"]}, {}, {}):  # the last rounds only retime what is there
-                held = self.arrange(held)
-                self.adjust(held, self.target - sum(u.duration for u in warm), extra)
-            held = self.arrange(held)
-            total = sum(u.duration for u in held)
-            lo2 = max(lo, self.target * (1 - CLOSE_ENOUGH) - total)
-            hi2 = min(hi, self.target * (1 + CLOSE_ENOUGH) - total)
-            if lo2 <= hi2:
-                self.adjust(warm, (lo2 + hi2) / 2, {}, lo2, hi2)
-            units = self.arrange(warm + held)
-        else:
-            for extra in ({p: ranked[p] for p in phases}, {}, {}):  # the last rounds only retime what is there
-                units = self.arrange(units)
-                self.adjust(units, self.target, extra)
-            units = self.arrange(units)
+        units = safe.fit(units, ranked, grow=self.add_exercise)
 
         present = {u.phase for u in units}
         for phase in phases:
@@ -437,8 +507,8 @@ class _Builder:
             why = FIFA_WHY
         elif req.kind == "warmup" and "potentiate" not in present:
             why = NO_POWER_WHY.format(activity=v.label(req.activity))
-        return Routine(kind=req.kind, minutes=req.minutes, activity=req.activity, steps=self.steps(units),
-                       why=why, notes=person_notes(req, self.left_out) + self.notes)
+        return Routine(kind=req.kind, minutes=req.minutes, activity=req.activity, steps=safe.steps(units),
+                       why=why, notes=person_notes(req, safe.left_out) + self.notes)
 
     def note_key_regions(self, units):
         """N4: when nothing safe works what the activity leans on, say what would."""
@@ -451,18 +521,6 @@ class _Builder:
                 areas = ", ".join(v.region_label(r).lower() for r in v.ACTIVITY_KEY_REGIONS[req.activity][:3])
                 self.notes.append(f"Nothing you can do today in the {v.label(phase).lower()} phase works your "
                                   f"{areas}; a resistance band or a wall would open more options.")
-
-    def steps(self, units):
-        steps = []
-        for unit in units:
-            ex = unit.ex
-            reps = None
-            if ex.default_reps and ex.type != "static":
-                reps = max(1, round(ex.default_reps * unit.seconds / ex.default_seconds))
-            sides = v.SIDES if ex.unilateral else (None,)
-            for side in sides:
-                steps.append(Step(ex.id, unit.phase, side, unit.seconds, unit.sets, reps, unit.rest, unit.why))
-        return steps
 
 
 def swap_step(routine, index, request, catalog, seed):
@@ -483,20 +541,20 @@ def swap_step(routine, index, request, catalog, seed):
         return None
     old_duration = sum(s.duration for s in steps[start:start + width])
     in_routine = {s.exercise_id for s in steps}
-    builder = _Builder(request, catalog)
+    safe = SafePool(request, catalog)
     rng = random.Random(seed)
-    options = [ex for ex in builder.candidates(old.phase) if ex.id not in in_routine and ex.type == old_ex.type
+    options = [ex for ex in safe.candidates(old.phase) if ex.id not in in_routine and ex.type == old_ex.type
                and ex.stance == old_ex.stance]
     options.sort(key=lambda ex: (-len(set(ex.targets) & set(old_ex.targets)), rng.random()))
     # The same stance keeps the trips to the floor where they were, and the time to make them (N2).
     before_a_trip = start + width - 1 in rules.floor_transitions(routine, by_id)
     for ex in options:
-        unit = builder.make_unit(ex, old.phase)
+        unit = safe.make_unit(ex, old.phase)
         if before_a_trip:
             unit.min_rest = rules.transition_rest(request)
-            unit.rest = clamp(unit.rest, builder.timer.rest_range(unit, unit.seconds))
-        builder.adjust([unit], old_duration, {}, old_duration * 0.9, old_duration * 1.1)
-        new_steps = builder.steps([unit])
+            unit.rest = clamp(unit.rest, safe.timer.rest_range(unit, unit.seconds))
+        safe.adjust([unit], old_duration, old_duration * 0.9, old_duration * 1.1)
+        new_steps = safe.steps([unit])
         candidate = Routine(routine.kind, routine.minutes, routine.activity,
                             steps[:start] + new_steps + steps[start + width:], routine.why, routine.notes)
         if not rules.check_routine(candidate, request, by_id):
@@ -508,13 +566,12 @@ def candidates_for(request, catalog):
     """Every exercise another chooser (the AI) may pick for this request: safe for this person and
     suited to a phase of the kind. Returns {exercise_id: [phases]} in catalog order."""
     validate_request(request)
-    builder = _Builder(request, catalog)
+    safe = SafePool(request, catalog)
     out = {}
     for phase in v.KIND_PHASES[request.kind]:
-        options = builder.candidates(phase)
+        options = safe.candidates(phase)
         if phase == "stretch":  # the breathing drill that ends the session
-            options += [ex for ex in builder.pool if ex.type == "breathing" and "stretch" in ex.phases
-                        and rules.phase_accepts("stretch", ex, request)]
+            options += safe.breathing()
         for ex in options:
             out.setdefault(ex.id, []).append(phase)
     return out
@@ -524,21 +581,8 @@ def routine_from_choice(request, catalog, choice, why):
     """A routine from an ordered choice of (exercise_id, phase), timed and ordered by our own rules
     (the chooser never sets seconds, sets or rest). Raises KeyError for an id outside the safe pool."""
     validate_request(request)
-    builder = _Builder(request, catalog)
-    pool = {ex.id: ex for ex in builder.pool}
-    units = [builder.make_unit(pool[exercise_id], phase) for exercise_id, phase in choice]
-    builder.used.update(exercise_id for exercise_id, _ in choice)
-    if request.kind == "flexibility":  # the warming part has its own range (R1), as in build()
-        lo, hi = rules.flexibility_raise_range(request.minutes)
-        warm = builder.arrange([u for u in units if u.phase == "raise"])
-        holds = builder.arrange([u for u in units if u.phase != "raise"])
-        builder.adjust(warm, (lo + hi) / 2, {}, lo, hi)
-        builder.adjust(holds, builder.target - sum(u.duration for u in warm), {})
-        units = builder.arrange(warm + holds)
-    else:
-        units = builder.arrange(units)
-        builder.adjust(units, builder.target, {})
-        units = builder.arrange(units)
+    safe = SafePool(request, catalog)
+    by_id = {ex.id: ex for ex in safe.exercises}
+    units = safe.fit([safe.make_unit(by_id[exercise_id], phase) for exercise_id, phase in choice])
     return Routine(kind=request.kind, minutes=request.minutes, activity=request.activity,
-                   steps=builder.steps(units), why=why,
-                   notes=person_notes(request, builder.left_out))
+                   steps=safe.steps(units), why=why, notes=person_notes(request, safe.left_out))
