@@ -399,6 +399,21 @@ class _Chooser:
                 best = max(free, key=lambda ex: (req.activity in ex.activities, self.base_score(ex, phase), ex.id))
                 self.add(plan[phase], self.safe.make_unit(best, phase, keep=True))
 
+    def seed_football(self, plan):
+        """R4, shorter or indoors: the raise and the activate phase each hold an exercise made for
+        football when one suits the person, even where a condition's required items came first."""
+        req = self.request
+        if req.kind != "warmup" or req.activity != "football" or req.minutes < 8 or rules.fifa_template(req):
+            return
+        for phase in ("raise", "activate"):
+            if phase not in plan or any("football" in u.ex.activities for u in plan[phase]):
+                continue
+            options = [ex for ex in self.candidates(phase) if "football" in ex.activities and ex.id not in self.used
+                       and (self.peak is None or ex.intensity <= self.peak)]
+            if options:
+                best = max(options, key=lambda ex: (self.base_score(ex, phase), ex.id))
+                self.add(plan[phase], self.safe.make_unit(best, phase, keep=True))
+
     def seed_fifa(self, plan):
         """R4: one exercise of each FIFA 11+ component, the hardest variation at the person's level."""
         for component in v.FIFA_COMPONENTS:
@@ -485,6 +500,7 @@ class _Chooser:
             if plan["potentiate"]:
                 self.peak = max(u.ex.intensity for u in plan["potentiate"])
         self.seed_key_regions(plan)
+        self.seed_football(plan)
         units = [u for phase in phases for u in plan[phase]]
         for phase in phases:
             if phase != "potentiate":
