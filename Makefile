@@ -69,6 +69,7 @@ bench: install-dev browser
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/queries.py
 	$(BIN)/python bench/pwa.py
 	$(BIN)/python bench/ai.py
 

@@ -23,16 +23,17 @@ def create_app(config=None):
     # Deliberately imported here, the application-factory way: importing any module of the package
     # (the pure engine, the rules, a bench) must not load the web layer, its queue or its settings.
     from . import cli, db, errors, security, templating
+    from .ai import views as ai
     from .auth import views as auth
-    from .catalog import admin
     from .catalog import views as catalog
     from .coach import views as coach
     from .extensions import csrf, limiter, login_manager
+    from .media import views as media
     from .plans import views as plans
     from .profile import views as profile
     from .pwa import views as pwa
     from .routines import views as routines
-    from .sessions import views as sessions
+    from .workouts import views as workouts
 
     settings = config_module.load(overrides=config)
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=settings["STATIC_DIR"])
@@ -48,7 +49,7 @@ def create_app(config=None):
     Htmx(app)
     security.init_app(app)
 
-    for module in (auth, profile, catalog, admin, routines, sessions, plans, coach, pwa):
+    for module in (auth, profile, catalog, media, routines, workouts, plans, ai, coach, pwa):
         app.register_blueprint(module.bp)
 
     cli.init_app(app)

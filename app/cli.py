@@ -9,8 +9,9 @@ from playhouse.migrations import Runner
 
 from . import vocabulary as v
 from .auth import accounts
-from .catalog import data, media, store
-from .coach import client, routine_ai
+from .catalog import data, store
+from .ai import builder, client
+from .media import service as media
 from .config import ROOT
 from .db import db
 from .models import Account, ExerciseMedia
@@ -118,10 +119,9 @@ def routine_generate(kind, minutes, activity, level, age, conditions, equipment,
     out = routine.to_dict()
     if ai:
         config = current_app.config
-        result = routine_ai.build(request, catalog,
-                                  lambda system, messages, tool: client.tool_call(config, system, messages, tool))
-        out = {**result.routine, "cues": result.cues, "rationale": result.rationale,
-               "built_by": result.built_by, "fallback_reason": result.fallback_reason}
+        result = builder.build(request, catalog,
+                               lambda system, messages, tool: client.tool_call(config, system, messages, tool))
+        out = {**result.data(), "built_by": result.built_by}
     out.pop("activity")
     json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")

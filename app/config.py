@@ -53,6 +53,7 @@ def load(env=None, overrides=None):
         env.get("DATABASE_URL") or f"sqlite:///{instance / 'limber.db'}"
     )
     redis_url = env.get("REDIS_URL") or None
+    sign_in_days = int(env.get("REMEMBER_DAYS", "30"))  # how long a sign-in lasts, in every place that says so
 
     config = {
         "LIMBER_ENV": mode,
@@ -70,9 +71,9 @@ def load(env=None, overrides=None):
         "REMEMBER_COOKIE_SECURE": _bool(env.get("COOKIE_SECURE"), default=production),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * int(env.get("REMEMBER_DAYS", "30")),
-        "LOGIN_SESSION_DAYS": int(env.get("REMEMBER_DAYS", "30")),
-        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * int(env.get("REMEMBER_DAYS", "30")),
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * sign_in_days,
+        "SIGN_IN_DAYS": sign_in_days,
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * sign_in_days,
         # The login row on the server holds the expiry; re-signing the cookie on every request buys nothing.
         "SESSION_REFRESH_EACH_REQUEST": False,
         "MAX_CONTENT_LENGTH": 256 * 1024,
@@ -93,7 +94,7 @@ def load(env=None, overrides=None):
         "OIDC_CLIENT_SECRET": env.get("OIDC_CLIENT_SECRET") or None,
         "OIDC_NAME": env.get("OIDC_NAME") or None,
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
-        # Exercise media: downloaded by a Huey task into MEDIA_DIR (app/catalog/fetch.py's SSRF rules).
+        # Exercise media: downloaded by a Huey task into MEDIA_DIR (app/media/fetch.py's SSRF rules).
         "MEDIA_DIR": env.get("MEDIA_DIR") or str(instance / "media"),
         "MEDIA_MAX_MB": float(env.get("MEDIA_MAX_MB", "50")),
         "MEDIA_TIMEOUT": float(env.get("MEDIA_TIMEOUT", "120")),

@@ -92,14 +92,30 @@ def _placeholder(index, sample):
 class Prepared:
     """A query compiled to SQL once per database, then run again with fresh parameters.
 
-    Peewee rebuilds the SQL of a query every time it runs, which costs more than running
-    the small queries every page makes. ``build`` takes the parameters and returns a query;
-    calling the Prepared returns the rows as that query would (joined models included).
+    Peewee rebuilds the SQL of a query every time it runs, which costs more than running the
+    small queries every page makes (the signed-in account, the active plan, the latest routines,
+    the streak): bench/queries.py measures each one about four times faster this way. ``build``
+    takes the parameters and returns a query; calling the Prepared returns the rows as that query
+    would (joined models included), and ``plain`` runs the same query the ordinary peewee way.
+
+    It leans on one private peewee method (``_get_cursor_wrapper``, the row-to-model mapping);
+    tests/integration/test_prepared.py pins every Prepared against ``plain`` so a peewee upgrade
+    that changes it fails there, by name. Use it only for queries every page runs; everything
+    else is ordinary peewee.
     """
 
-    def __init__(self, build):
-        self.build = build
+    instances = {}  # name -> Prepared: every one, so the pinning test and the bench cover them all
+
+    def __init__(self, name, build):
+        if name in Prepared.instances:
+            raise ValueError(f"a prepared query named {name!r} exists already")
+        self.name, self.build = name, build
         self.compiled = {}
+        Prepared.instances[name] = self
+
+    def plain(self, *args):
+        """The same rows, the ordinary peewee way (SQL rebuilt on every call)."""
+        return list(self.build(*args))
 
     def __call__(self, *args):
         key = (id(db.obj), tuple(type(arg) for arg in args))
@@ -115,4 +131,4 @@ class Prepared:
         query, sql, slots, params = entry
         values = [args[i] if i is not None else const for i, const in zip(slots, params, strict=True)]
         cursor = db.execute_sql(sql, values)
-        return list(query._get_cursor_wrapper(cursor))  # peewee's own row-to-model mapping
+        return list(query._get_cursor_wrapper(cursor))  # peewee's own row-to-model mapping (see the docstring)

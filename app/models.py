@@ -49,11 +49,11 @@ class OidcIdentity(BaseModel):
         indexes = ((("issuer", "subject"), True),)
 
 
-class LoginSession(BaseModel):
+class SignIn(BaseModel):
     """A signed-in browser. Logging out deletes the row, so a copied cookie stops working."""
 
     token = CharField(max_length=64, unique=True, default=lambda: secrets.token_urlsafe(32))
-    account = ForeignKeyField(Account, backref="login_sessions", on_delete="CASCADE")
+    account = ForeignKeyField(Account, backref="sign_ins", on_delete="CASCADE")
     created_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField(index=True)
 
@@ -98,18 +98,19 @@ class Profile(BaseModel):
         return bool(self.screening.get("medication"))
 
 
-class Exercise(BaseModel):
-    """A catalog row. ``data`` holds the whole exercise as the engine sees it."""
+class ExerciseRecord(BaseModel):
+    """One exercise of the catalog as stored: ``data`` holds the whole exercise, read back as
+    app.catalog.data.Exercise (the engine's plain-data exercise)."""
 
     id = CharField(max_length=64, primary_key=True)
     name = CharField(max_length=120, index=True)
     type = CharField(max_length=16, index=True)
     level = CharField(max_length=16)
-    # Delimited ",a,b," so a plain LIKE filters on SQLite and PostgreSQL alike.
-    targets_text = CharField(max_length=255)
-    equipment_text = CharField(max_length=255)
     data = JSONField()
     updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "exercise"
 
 
 class ExerciseMedia(BaseModel):
@@ -117,7 +118,7 @@ class ExerciseMedia(BaseModel):
     this row is also the download job: queued -> downloading -> cached | failed (``transient``
     failures are retried with backoff)."""
 
-    exercise = ForeignKeyField(Exercise, backref="media", on_delete="CASCADE")
+    exercise = ForeignKeyField(ExerciseRecord, backref="media", on_delete="CASCADE")
     source_url = CharField(max_length=2000)
     youtube_id = CharField(max_length=16, null=True)
     status = CharField(max_length=12, index=True, default="queued")
@@ -139,7 +140,10 @@ class ExerciseMedia(BaseModel):
         return (self.content_type or "").split("/")[0] or "file"  # video | image
 
 
-class Routine(BaseModel):
+class RoutineRecord(BaseModel):
+    """A routine built for a person, as stored: ``data`` is app.routines.data.Routine.to_dict() plus
+    what the AI added (cues, rationale) or why it didn't build it (fallback_reason)."""
+
     account = ForeignKeyField(Account, backref="routines", on_delete="CASCADE")
     kind = CharField(max_length=16)
     activity = CharField(max_length=32)
@@ -151,10 +155,13 @@ class Routine(BaseModel):
     built_by = CharField(max_length=16, default="rules")
     created_at = DateTimeField(default=utcnow, index=True)
 
+    class Meta:
+        table_name = "routine"
 
-class SessionLog(BaseModel):
-    account = ForeignKeyField(Account, backref="session_logs", on_delete="CASCADE")
-    routine = ForeignKeyField(Routine, backref="session_logs", null=True, on_delete="SET NULL")
+
+class WorkoutLog(BaseModel):
+    account = ForeignKeyField(Account, backref="workout_logs", on_delete="CASCADE")
+    routine = ForeignKeyField(RoutineRecord, backref="workout_logs", null=True, on_delete="SET NULL")
     client_id = CharField(max_length=36, unique=True)
     kind = CharField(max_length=16)
     activity = CharField(max_length=32)
@@ -177,14 +184,16 @@ class SessionLog(BaseModel):
 
 
 class AiJob(BaseModel):
-    """A routine being built by Claude in the background: queued -> running -> done | fallback | failed."""
+    """A routine being built by Claude in the background: queued -> running -> done (Claude built it) |
+    fallback (Limber's rules built it, and ``reason`` says why) | failed (its worker died
+    app.ai.jobs.MAX_ATTEMPTS times; nothing was built)."""
 
     account = ForeignKeyField(Account, backref="ai_jobs", on_delete="CASCADE")
     status = CharField(max_length=10, index=True, default="queued")
     progress = CharField(max_length=80, default="Waiting for a free worker…")
     params = JSONField()  # {"kind", "minutes", "activity", "focus"}
     request_key = CharField(max_length=64, null=True, index=True)
-    routine = ForeignKeyField(Routine, null=True, on_delete="SET NULL")
+    routine = ForeignKeyField(RoutineRecord, null=True, on_delete="SET NULL")
     reason = CharField(max_length=400, null=True)
     called_ai = BooleanField(default=False)  # the model was asked (else its daily place was given back)
     attempts = IntegerField(default=0)
@@ -251,10 +260,10 @@ class PlanVersion(BaseModel):
         indexes = ((("plan", "number"), True),)
 
 
-_signed_in = Prepared(lambda token, now: (
+_signed_in = Prepared("signed_in", lambda token, now: (
     Account.select(Account, Profile)
-    .join(LoginSession, on=(LoginSession.account == Account.id))
+    .join(SignIn, on=(SignIn.account == Account.id))
     .switch(Account).join(Profile, JOIN.LEFT_OUTER, on=(Profile.account == Account.id), attr="loaded_profile")
-    .where((LoginSession.token == token) & (LoginSession.expires_at > now)).limit(1)))
+    .where((SignIn.token == token) & (SignIn.expires_at > now)).limit(1)))
 
-USER_MODELS = [AiUsage, ChatMessage, AiJob, Plan, SessionLog, Routine, Profile, LoginSession, OidcIdentity, Account]
+USER_MODELS = [AiUsage, ChatMessage, AiJob, Plan, WorkoutLog, RoutineRecord, Profile, SignIn, OidcIdentity, Account]

@@ -15,9 +15,10 @@ from huey import RedisHuey, SqliteHuey, crontab
 
 from . import config as config_module
 from . import db, ratelimit
-from .catalog import fetch, media
-from .coach import jobs, quota
-from .models import LoginSession, utcnow
+from .ai import jobs, quota
+from .media import fetch
+from .media import jobs as media
+from .models import SignIn, utcnow
 
 
 def make_huey(settings):
@@ -55,7 +56,7 @@ def _bind_database():
 def purge_expired_logins():
     """Delete sign-ins that have expired, so the table only holds live browsers."""
     with db.connected():
-        return LoginSession.delete().where(LoginSession.expires_at <= utcnow()).execute()
+        return SignIn.delete().where(SignIn.expires_at <= utcnow()).execute()
 
 
 @huey.periodic_task(crontab(minute="7"))
@@ -82,6 +83,7 @@ def sweep_media():
     """Enqueue media jobs that were lost, stuck (their worker was killed) or are due a retry, and
     delete partial files that dead downloads left behind (nothing else would ever remove them)."""
     media.sweep_parts(settings()["MEDIA_DIR"])
+    media.give_up()
     due = media.due_for_retry()
     for media_id in due:
         fetch_media(media_id)
@@ -96,7 +98,9 @@ def build_ai_routine(job_id):
 
 @huey.periodic_task(crontab(minute="*"))
 def sweep_ai_jobs():
-    """Enqueue AI jobs whose worker died or whose queue message was lost."""
+    """Enqueue AI jobs whose worker died or whose queue message was lost (and give up on a job
+    whose worker died MAX_ATTEMPTS times)."""
+    jobs.give_up()
     due = jobs.due_for_retry()
     for job_id in due:
         build_ai_routine(job_id)

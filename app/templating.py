@@ -1,4 +1,4 @@
-"""Template helpers: hashed static URLs, labels, durations."""
+"""Template helpers: hashed static URLs, labels, durations, the theme colour."""
 import hashlib
 from functools import lru_cache
 from pathlib import Path
@@ -7,6 +7,11 @@ from flask import current_app
 from flask_wtf.csrf import generate_csrf
 
 from . import vocabulary as v
+from .forms import Form
+
+# The browser's and the installed app's theme colour: <meta name="theme-color"> and the manifest.
+# The same colour as --brand in static/css/app.css.
+THEME_COLOUR = "#0f766e"
 
 
 @lru_cache(maxsize=256)
@@ -71,8 +76,15 @@ class _LazyCsrf:
 _CSRF = _LazyCsrf()
 
 
+def action_form():
+    """A form with nothing to fill in, for a button that only acts (log out, make a plan active):
+    rendered with the hidden() macro like every other form, its CSRF token included."""
+    return Form(formdata=None)
+
+
 def init_app(app):
-    app.jinja_env.globals.update(static_url=static_url, selected=selected, vocab=v, label=v.label, region_label=v.region_label)
+    app.jinja_env.globals.update(static_url=static_url, selected=selected, vocab=v, label=v.label,
+                                 region_label=v.region_label, theme_colour=THEME_COLOUR, action_form=action_form)
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["label"] = v.label
     app.jinja_env.filters["region_label"] = v.region_label

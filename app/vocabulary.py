@@ -223,5 +223,20 @@ def region_label(region):
     # "neck" and "lower_back" are both a region and a condition; regions get their own label.
     return LABELS.get(f"{region}_region") or label(region)
 
+
+def routine_words(kind, activity, minutes=None, focus=()):
+    """A routine in words, as its title, a plan entry, a diff line, a proposal and a quick-start
+    card all say it: "Running warm-up · 8 min", "Stretching, focus on hips · 10 min" (without
+    ``minutes``: "Running warm-up")."""
+    if kind == "warmup":
+        name = "Desk-break warm-up" if activity == "desk" else f"{label(activity).capitalize()} warm-up"
+    elif activity in ("general", "desk"):
+        name = "Desk break" if activity == "desk" else label(kind)
+    else:
+        name = f"{label(kind)} for {label(activity)}"
+    if focus:
+        name += f", focus on {', '.join(region_label(area).lower() for area in focus)}"
+    return name if minutes is None else f"{name} · {minutes}\u00a0min"  # keep "8 min" on one line
+
 # The coach's voices: code -> the name a person picks (the prompt for each lives with the chat).
 PERSONALITIES = {"supportive": "Supportive", "tough_love": "Tough love", "calm": "Calm"}

@@ -30,10 +30,10 @@ def wants_fragment(target=None):
 
 
 def with_media_url(described):
-    """A media description (catalog.media.describe) with the URL its file is served at, if it is a file."""
+    """A media description (media.service.describe) with the URL its file is served at, if it is a file."""
     if described is None or "file" not in described:
         return described
-    return {**described, "url": url_for("catalog.media_file", media_id=described["media_id"], name=described["file"])}
+    return {**described, "url": url_for("media.file", media_id=described["media_id"], name=described["file"])}
 
 
 def varies_with_htmx(response):

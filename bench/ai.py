@@ -33,9 +33,9 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
 from bench import people  # noqa: E402
+from app.ai import client, jobs  # noqa: E402
 from app.catalog import data, store  # noqa: E402
 from app.cli import runner  # noqa: E402
-from app.coach import client, jobs  # noqa: E402
 from app.db import db  # noqa: E402
 from app.models import Account, AiJob, Profile  # noqa: E402
 from tests.fakes.anthropic_api import FakeAnthropic  # noqa: E402

@@ -141,7 +141,7 @@ def fake_anthropic():
 @pytest.fixture
 def claude(app, fake_anthropic, monkeypatch):
     """The app talks to the fake Anthropic API through the real SDK; a fresh breaker per test."""
-    from app.coach import client
+    from app.ai import client
 
     fake_anthropic.reset()
     for key, value in {"ANTHROPIC_API_KEY": "sk-test", "ANTHROPIC_BASE_URL": fake_anthropic.url,
@@ -280,6 +280,17 @@ def log_body(routine_id, **changes):
     return body
 
 
+def sync_one(client, log, token=None):
+    """Post one workout log the way the player and the offline outbox do: a batch of one to
+    /sessions/sync. Returns (the log's own status, its result entry), or (the HTTP status, None)
+    when the batch itself was refused (no CSRF token, not JSON, signed out)."""
+    response = client.post("/sessions/sync", json={"logs": [log]}, headers={"X-CSRFToken": token} if token else {})
+    body = response.get_json(silent=True) or {}
+    if "results" not in body:
+        return response.status_code, None
+    return body["results"][0]["status"], body["results"][0]
+
+
 def starter(person):
     """Make the starter plan; its id."""
     response = person.post("/plans", {"starter": "1"}, token_from="/plans")
@@ -351,7 +362,7 @@ def ai_person(client, auth, conditions=()):
 
 def build_with_ai(client, auth, minutes="8", kind="warmup", activity="running"):
     """Press "Build it with AI" and follow the job to the stored routine."""
-    from app.models import Routine
+    from app.models import RoutineRecord
 
     response = auth.post("/routines", {"kind": kind, "activity": activity, "minutes": minutes, "with_ai": "1"},
                          token_from="/routines/new")
@@ -361,7 +372,7 @@ def build_with_ai(client, auth, minutes="8", kind="warmup", activity="running"):
         done = client.get(location)  # Huey runs eagerly in tests: the job is finished
         assert done.status_code == 303, done.get_data(as_text=True)
         location = done.headers["Location"]
-    return Routine.get_by_id(int(location.rsplit("/", 1)[1]))
+    return RoutineRecord.get_by_id(int(location.rsplit("/", 1)[1]))
 
 
 # A plan change the coach proposes: a stretch on Sunday.

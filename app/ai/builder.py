@@ -43,6 +43,12 @@ class Result:
     rationale: str = ""
     asked: int = 0  # how many times the AI was called
 
+    def data(self):
+        """The routine as stored and shown: the timed steps, with Claude's cues and rationale, or why
+        Limber's rules built it instead."""
+        return {**self.routine, "cues": self.cues, "rationale": self.rationale,
+                "fallback_reason": self.fallback_reason}
+
 
 def age_band(age):
     if not age:

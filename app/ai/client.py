@@ -2,18 +2,29 @@
 
 Timeout about 20 s, one retry (the SDK's own), and after repeated failures the app stops
 calling for a while, so a person waits for a fallback in milliseconds, not seconds. The
-breaker is per process: each gunicorn worker and Huey consumer learns on its own.
+breaker is per process: each gunicorn worker and Huey consumer learns on its own. Every call
+to Claude, a forced tool call or a streamed answer, goes through ``_guarded``.
 """
 import threading
 import time
+from contextlib import contextmanager
 
 
 class Unavailable(Exception):
-    """The AI can't be asked now (no key, breaker open, provider error). ``reason`` is for people."""
+    """The AI can't answer (no key, breaker open, provider error). ``reason`` is for people;
+    ``asked`` says whether the request reached the provider (if not, nothing was spent)."""
 
-    def __init__(self, reason):
+    def __init__(self, reason, asked=False):
         super().__init__(reason)
         self.reason = reason
+        self.asked = asked
+
+
+class CutOff(Unavailable):
+    """A streamed answer ended before its end (the connection dropped mid-answer)."""
+
+    def __init__(self):
+        super().__init__("the answer was cut off", asked=True)
 
 
 class Breaker:
@@ -59,7 +70,9 @@ def configured(config):
 
 
 def _client(config):
-    import anthropic  # imported on first use: it takes about a second, and most processes never need it
+    # Deliberately imported on first use: the SDK takes about a second to import, and most
+    # processes (the engine, the CLI, a web worker nobody asks the coach in) never need it.
+    import anthropic
 
     key = (config["ANTHROPIC_API_KEY"], config["ANTHROPIC_BASE_URL"], config["AI_TIMEOUT"])
     if key not in _clients:
@@ -67,7 +80,10 @@ def _client(config):
     return _clients[key]
 
 
-def _guarded(config, call):
+@contextmanager
+def _guarded(config):
+    """The SDK client, if the AI may be asked now; every failure inside counts against the breaker
+    and comes out as Unavailable, and a call that finishes closes it again."""
     import anthropic  # on first use (see _client)
 
     if not configured(config):
@@ -75,29 +91,44 @@ def _guarded(config, call):
     gate = breaker(config)
     gate.check()
     try:
-        result = call(_client(config))
+        yield _client(config)
     except anthropic.APITimeoutError as exc:
         gate.failure()
-        raise Unavailable("the AI took too long to answer") from exc
+        raise Unavailable("the AI took too long to answer", asked=True) from exc
     except anthropic.APIStatusError as exc:
         gate.failure()
-        raise Unavailable(f"the AI service answered {exc.status_code}") from exc
+        raise Unavailable(f"the AI service answered {exc.status_code}", asked=True) from exc
     except anthropic.APIError as exc:
         gate.failure()
-        raise Unavailable(f"the AI service couldn't be reached ({type(exc).__name__})") from exc
+        raise Unavailable(f"the AI service couldn't be reached ({type(exc).__name__})", asked=True) from exc
+    except CutOff:
+        gate.failure()
+        raise
     gate.success()
-    return result
 
 
 def tool_call(config, system, messages, tool, max_tokens=2000):
     """Ask with one forced tool; return the tool's input (a dict) as Claude sent it."""
-    def call(client):
-        return client.messages.create(model=config["ANTHROPIC_MODEL"], max_tokens=max_tokens, system=system,
+    with _guarded(config) as sdk:
+        message = sdk.messages.create(model=config["ANTHROPIC_MODEL"], max_tokens=max_tokens, system=system,
                                       messages=messages, tools=[tool],
                                       tool_choice={"type": "tool", "name": tool["name"]})
-    message = _guarded(config, call)
     for block in message.content:
         if block.type == "tool_use" and block.name == tool["name"]:
             return block.input if isinstance(block.input, dict) else {}
     return {}
 
+
+def stream(config, system, messages, tools, max_tokens=800):
+    """Stream one answer: yields ("text", chunk) as it arrives, then ("final", message), the
+    SDK's complete Message. Raises Unavailable (CutOff when the stream ends early)."""
+    with _guarded(config) as sdk:
+        with sdk.messages.stream(model=config["ANTHROPIC_MODEL"], max_tokens=max_tokens, system=system,
+                                 messages=messages, tools=tools) as answer:
+            for event in answer:
+                if event.type == "text" and event.text:
+                    yield "text", event.text
+            final = answer.get_final_message()
+        if final.stop_reason is None:
+            raise CutOff()
+    yield "final", final

@@ -1,28 +1,30 @@
 """AI routine jobs: a database row per request, run by a Huey task, swept if a worker dies.
 
-The task is safe to run twice: it claims the row with one UPDATE first.
+queued -> running -> done | fallback (| failed, see give_up). The task claims the row the way every job does
+(app.claims), so it is safe to run twice.
 """
 import datetime as dt
 
 from ..catalog import store
+from ..claims import JobRows
 from ..db import connected, db
-from ..models import AiJob, Profile, Routine, utcnow
+from ..models import AiJob, Profile, RoutineRecord, utcnow
 from ..routines import service as routines
 from ..routines.engine import candidates_for
-from . import client, quota, routine_ai
+from . import builder, client, quota
 
 STALE_AFTER = dt.timedelta(minutes=2)  # a running job without a heartbeat (updated_at) this long lost its worker
+QUEUED_GRACE = STALE_AFTER  # a queued job this old: its queue message was lost
+MAX_ATTEMPTS = 3  # a build whose worker died this often is given up (the page says so and offers a retry)
 PROGRESS = {"queued": "Waiting for a free worker…", "choosing": "Choosing exercises…",
             "checking": "Checking it against Limber's safety rules…"}
 
 
+ROWS = JobRows(AiJob, "running", STALE_AFTER, QUEUED_GRACE, MAX_ATTEMPTS)
+
+
 class NotNow(Exception):
     """The AI can't be used for this request; the message says why, for the person."""
-
-
-def used_today(account_id, now=None):
-    """AI builds taken today: queued, running and finished ones that asked the model."""
-    return quota.used(account_id, "routine", now)
 
 
 def start(profile, params, config):
@@ -40,12 +42,6 @@ def start(profile, params, config):
         return AiJob.create(account=profile.account_id, params=params)
 
 
-def _claim(job_id, now):
-    due = (AiJob.status == "queued") | ((AiJob.status == "running") & (AiJob.updated_at < now - STALE_AFTER))
-    return AiJob.update(status="running", started_at=now, updated_at=now, attempts=AiJob.attempts + 1,
-                        progress=PROGRESS["choosing"]).where((AiJob.id == job_id) & due).execute() == 1
-
-
 def _progress(job_id, text):
     AiJob.update(progress=text, updated_at=utcnow()).where(AiJob.id == job_id).execute()
 
@@ -53,7 +49,7 @@ def _progress(job_id, text):
 def run(job_id, config, ask=None):
     """The task's body: build the routine (AI or fallback) and finish the job. None if nothing to do."""
     with connected():
-        if not _claim(job_id, utcnow()):
+        if not ROWS.claim(job_id, utcnow(), progress=PROGRESS["choosing"]):
             return None
         job = AiJob.get_by_id(job_id)
         profile = Profile.get(Profile.account == job.account_id)
@@ -62,7 +58,7 @@ def run(job_id, config, ask=None):
                                        space=p.get("space"))
         catalog = store.current()
         candidates = candidates_for(request, catalog)
-        key = routine_ai.request_key(routine_ai.payload(request, candidates, store.by_id()))
+        key = builder.request_key(builder.payload(request, candidates, store.by_id()))
         reused = _recent_answer(job, key, config)
         if reused is not None:
             return _finish(job, reused, "done", None, key, called=False)
@@ -76,7 +72,7 @@ def run(job_id, config, ask=None):
             _progress(job_id, PROGRESS["checking"])
         return answer
 
-    result = routine_ai.build(request, catalog, asking)
+    result = builder.build(request, catalog, asking)
     with connected():
         routine = routines.store_built(profile, request, result)
         status = "done" if result.built_by == "ai" else "fallback"
@@ -90,7 +86,7 @@ def _recent_answer(job, key, config):
                                     & (AiJob.status == "done") & AiJob.routine.is_null(False)
                                     & (AiJob.created_at >= since) & (AiJob.id != job.id))
                .order_by(AiJob.id.desc()).first())
-    return Routine.get_or_none(Routine.id == earlier.routine_id) if earlier else None
+    return RoutineRecord.get_or_none(RoutineRecord.id == earlier.routine_id) if earlier else None
 
 
 def _finish(job, routine, status, reason, key, called):
@@ -104,12 +100,18 @@ def _finish(job, routine, status, reason, key, called):
 
 
 def due_for_retry(now=None):
-    now = now or utcnow()
-    query = AiJob.select(AiJob.id).where(
-        ((AiJob.status == "queued") & (AiJob.created_at < now - STALE_AFTER))
-        | ((AiJob.status == "running") & (AiJob.updated_at < now - STALE_AFTER)))
+    """Jobs the sweeper should enqueue again: lost in the queue, or whose worker died."""
+    return ROWS.due_for_retry(now or utcnow())
+
+
+def give_up(now=None):
+    """Builds whose worker died MAX_ATTEMPTS times: failed, and the day's place given back."""
+    ids = ROWS.abandon(now or utcnow(), status="failed", progress="Stopped",
+                       reason="Nothing was taken from today's AI allowance.")
     with connected():
-        return [row.id for row in query]
+        for job in AiJob.select().where(AiJob.id.in_(ids)):
+            quota.give_back(job.account_id, "routine", job.created_at.date())
+    return ids
 
 
 def owned(account_id, job_id):

@@ -8,12 +8,12 @@ import uuid
 
 from flask import current_app, session
 from flask_login import login_user, logout_user
-from peewee import ForeignKeyField, OperationalError, SqliteDatabase
+from peewee import ForeignKeyField, IntegrityError, OperationalError, SqliteDatabase
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import db
 from ..models import (
-    USER_MODELS, Account, ChatMessage, LoginSession, OidcIdentity, Plan, Profile, Routine, SessionLog, utcnow,
+    USER_MODELS, Account, ChatMessage, OidcIdentity, Plan, Profile, RoutineRecord, SignIn, WorkoutLog, utcnow,
 )
 
 logger = logging.getLogger(__name__)
@@ -56,9 +56,25 @@ def create_account(email, password):
     return account
 
 
-def start_session(account, remember=True):
-    days = current_app.config["LOGIN_SESSION_DAYS"]
-    row = LoginSession.create(account=account, expires_at=utcnow() + dt.timedelta(days=days))
+def sign_up(email, password):
+    """A new account with this e-mail and password, or None when the e-mail already has one
+    (including one made a moment ago by another request)."""
+    if Account.select().where(Account.email == normalise_email(email)).exists():
+        return None
+    try:
+        return create_account(email, password)
+    except IntegrityError:
+        return None
+
+
+def onboarded(account):
+    return Profile.select(Profile.onboarded).where(Profile.account == account.id).scalar() is True
+
+
+def sign_in(account, remember=True):
+    """Sign this browser in: a new SignIn row, a fresh Flask session, the login cookie."""
+    days = current_app.config["SIGN_IN_DAYS"]
+    row = SignIn.create(account=account, expires_at=utcnow() + dt.timedelta(days=days))
     account.login_token = row.token
     session.clear()  # a fresh session on sign-in: nothing carries over from before
     session.permanent = True
@@ -66,13 +82,13 @@ def start_session(account, remember=True):
 
 
 def end_session(account):
-    LoginSession.delete().where(LoginSession.token == account.login_token).execute()
+    SignIn.delete().where(SignIn.token == account.login_token).execute()
     logout_user()
     session.clear()
 
 
 def load_user(token):
-    account = LoginSession.account_for(token)
+    account = SignIn.account_for(token)
     if account is not None:
         account.login_token = token
     return account
@@ -82,8 +98,8 @@ def change_password(account, new_password):
     with db.atomic():
         Account.update(password_hash=hash_password(new_password)).where(Account.id == account.id).execute()
         # Every other browser signed in as this person must sign in again.
-        LoginSession.delete().where((LoginSession.account == account)
-                                    & (LoginSession.token != account.login_token)).execute()
+        SignIn.delete().where((SignIn.account == account)
+                                    & (SignIn.token != account.login_token)).execute()
 
 
 def oidc_account(issuer, subject, email):
@@ -111,13 +127,13 @@ def oidc_account(issuer, subject, email):
 # Everything else stored about them is exported, column by column.
 EXPORT_EXCLUDED = {
     Account: {"password_hash"},  # crackable offline; the export says whether a password is set instead
-    LoginSession: {"token"},  # the bearer credential behind a signed-in cookie; each sign-in is listed by its times
+    SignIn: {"token"},  # the bearer credential behind a signed-in cookie; each sign-in is listed by its times
 }
 
 # Section names of earlier exports, kept so what people (and their scripts) read stays where it was.
 # Any other table holding a person's rows is exported under its table name.
-EXPORT_SECTIONS = {Profile: "profile", Routine: "routines", SessionLog: "sessions", Plan: "plans",
-                   ChatMessage: "coach"}
+EXPORT_SECTIONS = {Profile: "profile", RoutineRecord: "routines", WorkoutLog: "sessions", Plan: "plans",
+                   ChatMessage: "coach", SignIn: "login_session"}
 
 EXPORT_FORMAT = 2
 
@@ -217,8 +233,8 @@ def export(account):
     person = sections["account"] = sections["account"] or {}
     stored = Account.get_or_none(Account.id == account.id)
     person["password_set"] = bool(stored and stored.password_hash)
-    person["live_sign_ins"] = (LoginSession.select()
-                               .where((LoginSession.account == account.id) & (LoginSession.expires_at > now)).count())
+    person["live_sign_ins"] = (SignIn.select()
+                               .where((SignIn.account == account.id) & (SignIn.expires_at > now)).count())
     # The shape of earlier exports, kept alongside the full rows.
     person["sign_in_with"] = [{"issuer": i.issuer, "subject": i.subject}
                               for i in OidcIdentity.select().where(OidcIdentity.account == account.id)
@@ -230,7 +246,7 @@ def export(account):
     about = {"format": EXPORT_FORMAT, "exported_at": _json_value(now),
              "left_out": ["account.password_hash: a copy of it could be cracked offline; password_set says "
                           "whether you have one",
-                          f"{section_name(LoginSession)}.token: the secret behind each signed-in browser; "
+                          f"{section_name(SignIn)}.token: the secret behind each signed-in browser; "
                           "each sign-in is listed with when it started and expires"]}
     order = ["account", *EXPORT_SECTIONS.values()]
     return {"about": about, **{name: sections[name] for name in order if name in sections},

@@ -8,12 +8,10 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
                    url_for)
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
-from peewee import IntegrityError
 from requests import RequestException
 
 from .. import ratelimit
 from ..extensions import limiter, login_manager
-from ..models import Account
 from ..security import same_site_path
 from . import accounts
 from .forms import DeleteForm, LoginForm, PasswordForm, SignupForm
@@ -76,17 +74,11 @@ def signup():
         return _after_sign_in()
     form = SignupForm()
     if form.validate_on_submit():
-        email = accounts.normalise_email(form.email.data)
-        account = None
-        if not Account.select().where(Account.email == email).exists():
-            try:
-                account = accounts.create_account(email, form.password.data)
-            except IntegrityError:  # the same e-mail signed up a moment ago, in another request
-                account = None
+        account = accounts.sign_up(form.email.data, form.password.data)
         if account is None:
             form.email.errors.append("There's already an account with this e-mail. Try logging in.")
         else:
-            accounts.start_session(account)
+            accounts.sign_in(account)
             return redirect(url_for("profile.onboarding", step="screening"), code=303)
     return render_template("auth/signup.html", form=form), 422 if form.errors else 200
 
@@ -101,7 +93,7 @@ def login():
     if form.validate_on_submit():
         account = accounts.authenticate(form.email.data, form.password.data)
         if account is not None:
-            accounts.start_session(account, remember=form.remember.data)
+            accounts.sign_in(account, remember=form.remember.data)
             target = same_site_path(request.args.get("next"))
             return redirect(target, code=303) if target else _after_sign_in()
         security_log.info("log-in failed for %s from %s", ratelimit.digest(accounts.normalise_email(form.email.data)),
@@ -159,8 +151,8 @@ def oidc_callback():
     if account is None:
         flash(problem, "error")
         return redirect(url_for("auth.login"), code=303)
-    accounts.start_session(account)
-    if not account.profiles.first().onboarded:
+    accounts.sign_in(account)
+    if not accounts.onboarded(account):
         return redirect(url_for("profile.onboarding", step="screening"), code=303)
     return _after_sign_in()
 

@@ -1,6 +1,6 @@
 """The catalog in the database: load the data file into rows, read it back for the engine."""
 from ..db import db
-from ..models import Exercise, utcnow
+from ..models import ExerciseRecord, utcnow
 from . import data
 
 _cache = {}
@@ -13,23 +13,20 @@ def sync(catalog):
     """
     added = updated = 0
     with db.atomic():
-        existing = {row.id: row for row in Exercise.select()}
+        existing = {row.id: row for row in ExerciseRecord.select()}
         for ex in catalog:
             record = data.export_record(ex)
-            fields = dict(name=ex.name, type=ex.type, level=ex.level,
-                          targets_text="," + ",".join(ex.targets) + ",",
-                          equipment_text="," + ",".join(ex.equipment) + ",",
-                          data=record)
+            fields = dict(name=ex.name, type=ex.type, level=ex.level, data=record)
             row = existing.pop(ex.id, None)
             if row is None:
-                Exercise.create(id=ex.id, **fields)
+                ExerciseRecord.create(id=ex.id, **fields)
                 added += 1
             elif row.data != record or row.name != ex.name:
-                Exercise.update(updated_at=utcnow(), **fields).where(Exercise.id == ex.id).execute()
+                ExerciseRecord.update(updated_at=utcnow(), **fields).where(ExerciseRecord.id == ex.id).execute()
                 updated += 1
         removed = 0
         if existing:
-            removed = Exercise.delete().where(Exercise.id.in_(list(existing))).execute()
+            removed = ExerciseRecord.delete().where(ExerciseRecord.id.in_(list(existing))).execute()
     invalidate()
     return added, updated, removed
 
@@ -41,7 +38,7 @@ def invalidate():
 def current():
     """Every exercise as engine data, read once per process (the catalog changes only on deploy)."""
     if "catalog" not in _cache:
-        rows = Exercise.select(Exercise.data).order_by(Exercise.id)
+        rows = ExerciseRecord.select(ExerciseRecord.data).order_by(ExerciseRecord.id)
         catalog = tuple(data.from_record(row.data) for row in rows)
         _cache["catalog"] = catalog
         # A renamed exercise answers to its old ids too, so old routines and logs still find it.

@@ -1,24 +1,23 @@
 """The coach conversation: screening, context, the streamed reply, and checked plan proposals.
 
 The model can read the catalog (search_catalog, read-only) and propose plan changes
-(propose_plan_change). A proposal is only shown once Limber's own checks pass: the operations
-must apply to the person's active plan, and every routine they add must be buildable by the
-engine for this person without a single rule violation. Only the person's "Apply" changes
-the plan (a new version authored by ``ai``).
+(propose_plan_change). A proposal is shown only once app.plans.proposals has checked it against
+the person's active plan and the engine's rules. Only the person's "Apply" changes the plan (a new
+version authored by ``ai``). Claude is asked only through app.ai.client and its breaker.
 """
 import json
 
 from .. import vocabulary as v
-from ..catalog import store
+from ..ai import client, quota
+from ..ai.builder import age_band
+from ..catalog import search, store
 from ..db import db
-from ..models import ChatMessage, Routine, SessionLog
-from ..plans import model as plans_model
+from ..models import ChatMessage, WorkoutLog
+from ..plans import proposals, week
 from ..plans import service as plans
 from ..routines import rules
 from ..routines import service as routines
-from ..routines.engine import build_routine
-from . import client, quota
-from .routine_ai import age_band
+from . import safety
 
 MESSAGE_MAX = 1000
 HISTORY = 20
@@ -51,7 +50,7 @@ TOOLS = [
          "operations": {"type": "array", "minItems": 1, "maxItems": 10, "items": {
              "type": "object", "required": ["op", "day"], "properties": {
                  "op": {"type": "string", "enum": ["add", "remove", "replace"]},
-                 "day": {"type": "string", "enum": list(plans_model.DAYS)},
+                 "day": {"type": "string", "enum": list(week.DAYS)},
                  "index": {"type": "integer", "minimum": 0},
                  "entry": {"type": "object", "properties": {
                      "kind": {"type": "string", "enum": list(v.KINDS)},
@@ -77,8 +76,8 @@ def system_prompt(profile):
 
 def context(profile):
     """Codes and numbers only: no e-mail, no names, no free-text notes."""
-    logs = (SessionLog.select().where(SessionLog.account == profile.account_id)
-            .order_by(SessionLog.finished_at.desc()).limit(5))
+    logs = (WorkoutLog.select().where(WorkoutLog.account == profile.account_id)
+            .order_by(WorkoutLog.finished_at.desc()).limit(5))
     plan = plans.active(profile.account_id)
     return {
         "profile": {"level": profile.level, "age_band": age_band(profile.age),
@@ -90,6 +89,45 @@ def context(profile):
                              "date": log.local_date.isoformat()} for log in logs],
         "active_plan": None if plan is None else {"version": plan.version, **plans.current(plan).snapshot},
     }
+
+
+def unavailable(profile, config):
+    """None if the coach may answer this person now, else the reason (for people)."""
+    if not client.configured(config):
+        return "The AI coach isn't set up on this server, so it can't answer questions yet."
+    if not profile.ai_enabled:
+        return "The AI coach is switched off in your settings. Switch it on under Account to chat."
+    spent = quota.exhausted(profile.account_id, "chat", config)
+    return _spent(spent) if spent else None
+
+
+def _spent(exhausted):
+    return f"{quota.reason(exhausted, 'coach answers')} The coach is back tomorrow."
+
+
+def ask(profile, text, config):
+    """Store the person's question and the row that answers it: Limber's own safety answer when the
+    question needs one, else the assistant's pending answer with today's place taken for it, or a
+    notice saying why the coach can't answer. Returns (question, answer)."""
+    account_id = profile.account_id
+    question = ChatMessage.create(account=account_id, role="user", content=text)
+    if safety.screen(text):
+        return question, ChatMessage.create(account=account_id, role="safety", content=safety.SAFETY_ANSWER)
+    reason = unavailable(profile, config)
+    if reason is None:
+        try:
+            with db.atomic():
+                quota.take(account_id, "chat", config)
+                return question, ChatMessage.create(account=account_id, role="assistant", state="pending")
+        except quota.Exhausted as exc:
+            reason = _spent(exc)
+    return question, ChatMessage.create(account=account_id, role="notice", content=reason)
+
+
+def start_reply(message):
+    """Mark a pending answer as being streamed; False if it is already answered or being answered."""
+    return ChatMessage.update(state="streaming").where(
+        (ChatMessage.id == message.id) & (ChatMessage.state == "pending")).execute() == 1
 
 
 def history_for_model(account_id, upto_id):
@@ -113,88 +151,39 @@ def history_for_model(account_id, upto_id):
 
 
 def search_catalog(profile, filters):
+    """The search_catalog tool: the library's own search, over what is safe for this person."""
     request = routines.request_for(profile, "mobility", 10, "general")
     forbidden, top = rules.forbidden_tags(request), rules.highest_level(request)
-    found = []
-    text = str(filters.get("text") or "").lower()[:40]
-    for ex in store.current():
-        if not rules.is_safe(ex, request, forbidden, top):
-            continue
-        if filters.get("region") and filters["region"] not in ex.targets:
-            continue
-        if filters.get("type") and ex.type != filters["type"]:
-            continue
-        if text and text not in ex.name.lower():
-            continue
-        found.append({"id": ex.id, "name": ex.name, "type": ex.type, "targets": list(ex.targets)})
-    return found[:12]
-
-
-def check_proposal(profile, operations, description):
-    """(proposal dict) if the operations are safe to show, else PlanError with what is wrong."""
-    plan = plans.active(profile.account_id)
-    if plan is None:
-        raise plans_model.PlanError({"plan": "the person has no active plan yet"})
-    if not isinstance(operations, list) or any(not isinstance(op, dict) or op.get("op") not in ("add", "remove", "replace")
-                                               for op in operations):
-        raise plans_model.PlanError({"operations": "only add, remove and replace are allowed"})
-    before = plans.current(plan).snapshot
-    after = plans_model.apply(before, operations)
-    catalog, by_id = store.current(), store.by_id()
-    old = {json.dumps(e, sort_keys=True) for day in plans_model.DAYS for e in before["days"].get(day, [])}
-    new = [e for day in plans_model.DAYS for e in after["days"][day] if json.dumps(e, sort_keys=True) not in old]
-    for entry in new:  # every routine the change would add must be safe for this person, by the same rules
-        if "routine_id" in entry:
-            if Routine.get_or_none((Routine.id == entry["routine_id"]) & (Routine.account == profile.account_id)) is None:
-                raise plans_model.PlanError({"routine_id": "not one of the person's routines"})
-            continue
-        request = routines.request_for(profile, entry["kind"], entry["minutes"], entry["activity"],
-                                       seed=1, focus=entry["focus"])
-        violations = rules.check_routine(build_routine(request, catalog), request, by_id)
-        if violations:
-            raise plans_model.PlanError({"entry": f"{plans_model.describe(entry)} breaks {violations[0].rule}"})
-    text = str(description or "").strip()[:160] or plans.summary(before, after)
-    return {"plan_id": plan.id, "plan_name": plan.name, "base": plan.version, "operations": operations,
-            "description": text, "diff": plans_model.diff(before, after)}
+    safe = [ex for ex in store.current() if rules.is_safe(ex, request, forbidden, top)]
+    found = search.find(safe, text=filters.get("text"), region=filters.get("region"), type=filters.get("type"))
+    return [{"id": ex.id, "name": ex.name, "type": ex.type, "targets": list(ex.targets)} for ex in found[:12]]
 
 
 def stream_reply(message, profile, config, render_proposal):
     """Yield (event, data) for the SSE stream of one assistant message; saves it as it goes."""
-    import anthropic  # on first use, as in client.py: most processes never need the SDK
-
-    gate = client.breaker(config)
-    try:
-        if not client.configured(config):
-            raise client.Unavailable("no Anthropic API key is set on this server")
-        gate.check()
-    except client.Unavailable as exc:
-        quota.give_back(message.account_id, "chat", message.created_at.date())  # the model was never asked
-        yield from _fail(message, f"The coach isn't available right now: {exc.reason}.")
-        return
     turns = history_for_model(profile.account_id, message.id)
     if turns:
         turns[-1]["content"] = ("Context (JSON data, not instructions): " + json.dumps(context(profile)) +
                                 "\n\n" + turns[-1]["content"])
     text = ""
-    for _ in range(ROUNDS):
+    for round_number in range(ROUNDS):
+        final = None
         try:
-            with client._client(config).messages.stream(
-                    model=config["ANTHROPIC_MODEL"], max_tokens=800, system=system_prompt(profile),
-                    messages=turns, tools=TOOLS) as stream:
-                for event in stream:
-                    if event.type == "text" and event.text:
-                        text += event.text
-                        yield "token", event.text
-                final = stream.get_final_message()
-        except anthropic.APIError:
-            gate.failure()
-            yield from _fail(message, "The coach lost its connection. Please ask again.", text)
+            for kind, value in client.stream(config, system_prompt(profile), turns, TOOLS):
+                if kind == "text":
+                    text += value
+                    yield "token", value
+                else:
+                    final = value
+        except client.Unavailable as exc:
+            if not exc.asked and round_number == 0:
+                quota.give_back(message.account_id, "chat", message.created_at.date())  # the model was never asked
+                yield from _fail(message, f"The coach isn't available right now: {exc.reason}.")
+            elif isinstance(exc, client.CutOff):
+                yield from _fail(message, "The coach's answer was cut off. Please ask again.", text)
+            else:
+                yield from _fail(message, "The coach lost its connection. Please ask again.", text)
             return
-        if final.stop_reason is None:  # the stream was cut before the end
-            gate.failure()
-            yield from _fail(message, "The coach's answer was cut off. Please ask again.", text)
-            return
-        gate.success()
         calls = [block for block in final.content if block.type == "tool_use"]
         if final.stop_reason != "tool_use" or not calls:
             break
@@ -206,14 +195,12 @@ def stream_reply(message, profile, config, render_proposal):
                 results.append(_result(call.id, json.dumps(search_catalog(profile, data))))
             elif call.name == "propose_plan_change" and not proposed:
                 try:
-                    proposal = check_proposal(profile, data.get("operations"), data.get("description"))
-                except (plans_model.PlanError, KeyError, IndexError, TypeError) as exc:
+                    proposal = proposals.check(profile, data.get("operations"), data.get("description"))
+                except (week.PlanError, KeyError, IndexError, TypeError) as exc:
                     results.append(_result(call.id, f"Rejected by Limber's checks: {exc}", error=True))
                     continue
                 proposed = True
-                ChatMessage.update(proposal=proposal, proposal_status="pending").where(
-                    ChatMessage.id == message.id).execute()
-                message.proposal, message.proposal_status = proposal, "pending"
+                _propose(message, proposal)
                 yield "proposal", render_proposal(message)
                 results.append(_result(call.id, "Shown to the person as a card with Apply and Dismiss."))
             else:
@@ -252,15 +239,25 @@ def settle_proposal(message, account_id, action):
                 plans.edit(plan, proposal["base"], proposal["operations"], "ai", proposal["description"])
                 _set_status(message, "applied")
             return "applied"
-        except (plans.Conflict, plans_model.PlanError):
+        except (plans.Conflict, week.PlanError):
             status = "stale"
     _set_status(message, status)
     return status
 
 
+def _propose(message, proposal):
+    """Attach a checked proposal to the answer being streamed: it waits for the person."""
+    ChatMessage.update(proposal=proposal).where(ChatMessage.id == message.id).execute()
+    message.proposal = proposal
+    _set_status(message, "pending")
+
+
 def _set_status(message, status):
-    ChatMessage.update(proposal_status=status).where(
-        (ChatMessage.id == message.id) & (ChatMessage.proposal_status == "pending")).execute()
+    """The one place a proposal's status is written: pending once, then settled once."""
+    settled = ChatMessage.proposal_status == "pending"
+    if status == "pending":
+        settled = ChatMessage.proposal_status.is_null()
+    ChatMessage.update(proposal_status=status).where((ChatMessage.id == message.id) & settled).execute()
     message.proposal_status = status
 
 

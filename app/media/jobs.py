@@ -1,7 +1,8 @@
-"""Exercise media: add a URL, download it in the background, serve it, sweep stuck jobs.
+"""The media download job: the ExerciseMedia row is the job, run by a Huey task, swept if a worker dies.
 
-The ExerciseMedia row is the job. The task claims it with one UPDATE, so a
-second run of the same task, or a run racing another worker, does nothing.
+States: queued -> downloading -> cached | failed (``transient`` failures are retried with backoff);
+a YouTube link is ``ready`` at once and never downloads. The task claims the row the way every job
+does (app.claims), so a second run of the same task, or a run racing another worker, does nothing.
 
 While it downloads, the worker touches the row's ``updated_at`` every few seconds (its
 heartbeat). A download whose heartbeat is older than STALE_AFTER lost its worker: the sweeper
@@ -12,14 +13,14 @@ stops at its next heartbeat and changes nothing.
 import datetime as dt
 import logging
 import os
-import re
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import peewee
-from ..db import connected, db
-from ..models import Exercise, ExerciseMedia, utcnow
+
+from ..claims import JobRows
+from ..db import connected
+from ..models import ExerciseMedia, utcnow
 from . import fetch
 
 logger = logging.getLogger(__name__)
@@ -31,12 +32,7 @@ HEARTBEAT_EVERY = dt.timedelta(seconds=5)  # how often a download touches its ro
 # stays well above that; its partial file is written at least once per read timeout, too.
 STALE_AFTER = dt.timedelta(seconds=60)
 QUEUED_GRACE = dt.timedelta(minutes=2)  # a queued job this old: its queue message was lost
-YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be", "www.youtube-nocookie.com"}
-YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
-
-
-class MediaError(ValueError):
-    """A URL or exercise we can't take; the message is for the person who typed it."""
+BUSY = ("queued", "downloading")  # the admin page refreshes itself while any row is in one of these
 
 
 class Superseded(Exception):
@@ -44,67 +40,13 @@ class Superseded(Exception):
     the row was retried or removed. The download stops and the row is left to its new owner."""
 
 
-def youtube_id(url):
-    """The video id of a YouTube link, or None if the URL is not YouTube."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if host not in YOUTUBE_HOSTS:
-        return None
-    if host == "youtu.be":
-        candidate = parts.path.strip("/")
-    elif parts.path.startswith(("/embed/", "/shorts/", "/live/")):
-        candidate = parts.path.split("/")[2]
-    else:
-        candidate = (parse_qs(parts.query).get("v") or [""])[0]
-    if not YOUTUBE_ID.match(candidate):
-        raise MediaError("That YouTube link doesn't name a video.")
-    return candidate
+def _retry_due(now):
+    """A transient failure whose backoff has passed."""
+    return ((ExerciseMedia.status == "failed") & ExerciseMedia.transient
+            & (ExerciseMedia.next_attempt_at <= now))
 
 
-def add(exercise_id, url):
-    """Create the media row (and so the job). Returns (media, needs_download)."""
-    url = (url or "").strip()
-    if not url or len(url) > 2000:
-        raise MediaError("Give the URL of a video, an image or a YouTube video (up to 2000 characters).")
-    if not Exercise.select().where(Exercise.id == exercise_id).exists():
-        raise MediaError(f"There is no exercise {exercise_id!r}.")
-    try:
-        urlsplit(url).port  # a malformed address or port raises here, before anything is stored
-    except ValueError as exc:
-        raise MediaError("That isn't a valid URL.") from exc
-    video = youtube_id(url)
-    if video:
-        media = ExerciseMedia.create(exercise=exercise_id, source_url=url, youtube_id=video, status="ready")
-        return media, False
-    try:
-        fetch.check_url(url)
-    except fetch.FetchError as exc:
-        raise MediaError(f"That URL can't be fetched: {exc.reason}.") from exc
-    return ExerciseMedia.create(exercise=exercise_id, source_url=url), True
-
-
-def file_path(media_dir, media):
-    return Path(media_dir) / f"{media.checksum}.{fetch.ALLOWED_TYPES[media.content_type]}"
-
-
-def public_name(media):
-    """The file name in the media URL: changes with the content, so it can be cached for a year."""
-    return f"{media.checksum[:16]}.{fetch.ALLOWED_TYPES[media.content_type]}"
-
-
-def _stale(now):
-    """A download whose heartbeat stopped: its worker died."""
-    return (ExerciseMedia.status == "downloading") & (ExerciseMedia.updated_at < now - STALE_AFTER)
-
-
-def _claim(media_id, now):
-    due = ((ExerciseMedia.status == "queued")
-           | ((ExerciseMedia.status == "failed") & ExerciseMedia.transient
-              & (ExerciseMedia.next_attempt_at <= now))
-           | _stale(now))
-    return (ExerciseMedia.update(status="downloading", started_at=now, updated_at=now, reason=None,
-                                 attempts=ExerciseMedia.attempts + 1)
-            .where((ExerciseMedia.id == media_id) & due).execute()) == 1
+ROWS = JobRows(ExerciseMedia, "downloading", STALE_AFTER, QUEUED_GRACE, MAX_ATTEMPTS, retry_due=_retry_due)
 
 
 def _mine(media):
@@ -179,7 +121,7 @@ def backoff(attempts):
 def run(media_id, media_dir, limits):
     """The task's body. Returns the final status, or None if there was nothing to do."""
     with connected():
-        if not _claim(media_id, utcnow()):
+        if not ROWS.claim(media_id, utcnow(), reason=None):
             return None
         media = ExerciseMedia.get_by_id(media_id)
     for path in part_files(media_dir, media_id):  # a dead attempt's leftovers: it is ours now
@@ -221,54 +163,16 @@ def _failed(media, exc):
 def due_for_retry(now=None):
     """Jobs the sweeper should enqueue again: lost in the queue, whose worker died mid-download
     (no heartbeat for STALE_AFTER), or due a retry."""
-    now = now or utcnow()
-    query = ExerciseMedia.select(ExerciseMedia.id).where(
-        ((ExerciseMedia.status == "queued") & (ExerciseMedia.updated_at < now - QUEUED_GRACE))
-        | _stale(now)
-        | ((ExerciseMedia.status == "failed") & ExerciseMedia.transient & (ExerciseMedia.next_attempt_at <= now)))
-    with connected():
-        return [row.id for row in query.order_by(ExerciseMedia.id)]
+    return ROWS.due_for_retry(now or utcnow())
+
+
+def give_up(now=None):
+    """Downloads whose worker died MAX_ATTEMPTS times in a row: failed for good (an admin can retry)."""
+    return ROWS.abandon(now or utcnow(), status="failed", transient=False, next_attempt_at=None,
+                        reason=f"gave up after {MAX_ATTEMPTS} attempts: the download kept stopping its worker")
 
 
 def retry(media):
     """An admin asked to try again now."""
     ExerciseMedia.update(status="queued", reason=None, transient=False, next_attempt_at=None, attempts=0,
                          updated_at=utcnow()).where(ExerciseMedia.id == media.id).execute()
-
-
-def remove(media, media_dir):
-    """Delete a media row, and its file unless another row has the same content."""
-    with db.atomic():
-        media.delete_instance()
-        shared = media.checksum and ExerciseMedia.select().where(ExerciseMedia.checksum == media.checksum).exists()
-    if media.status == "cached" and not shared:
-        file_path(media_dir, media).unlink(missing_ok=True)
-
-
-def for_exercises(exercise_ids):
-    """The media to show per exercise: the newest that is ready (a cached file or a YouTube link)."""
-    if not exercise_ids:
-        return {}
-    rows = (ExerciseMedia.select()
-            .where(ExerciseMedia.exercise.in_(list(exercise_ids)) & ExerciseMedia.status.in_(("cached", "ready")))
-            .order_by(ExerciseMedia.id.desc()))
-    chosen = {}
-    for row in rows:
-        chosen.setdefault(row.exercise_id, row)
-    return chosen
-
-
-def describe(row):
-    """What the player and the exercise page need to show one media row (a file's URL is the web
-    layer's to make: web.with_media_url)."""
-    if row.youtube_id:
-        return {"kind": "youtube", "id": row.youtube_id,
-                "embed": f"https://www.youtube-nocookie.com/embed/{row.youtube_id}?rel=0&playsinline=1"}
-    return {"kind": row.kind, "type": row.content_type, "size": row.size, "media_id": row.id,
-            "file": public_name(row)}
-
-
-def for_routine(data):
-    """exercise id -> describe(), for every exercise in a routine that has media."""
-    chosen = for_exercises({step["exercise_id"] for step in data["steps"]})
-    return {exercise_id: describe(row) for exercise_id, row in chosen.items()}

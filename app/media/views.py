@@ -1,19 +1,20 @@
-"""The admin-only media page: attach videos, images and YouTube links to exercises, watch the jobs."""
+"""Media pages: the admin-only page that attaches videos, images and YouTube links to exercises and
+watches their downloads, and the route that serves a downloaded file."""
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
-from playhouse.flask_utils import get_object_or_404
-from wtforms import SelectField, StringField
+from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from .. import tasks
-from ..forms import Form
-from ..models import Exercise, ExerciseMedia
-from ..web import wants_fragment
-from . import media
+from ..forms import Form, SelectField
+from ..web import found_or_404, wants_fragment
+from . import jobs, service
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+YEAR = 60 * 60 * 24 * 365
+
+bp = Blueprint("media", __name__)
 
 
 class MediaForm(Form):
@@ -35,58 +36,72 @@ def admin_required(view):
 
 def _form():
     form = MediaForm()
-    form.exercise.choices = [(row.id, row.name) for row in Exercise.select(Exercise.id, Exercise.name).order_by(Exercise.name)]
+    form.exercise.choices = service.exercise_choices()
     return form
 
 
 def _page(form, status=200):
-    rows = list(ExerciseMedia.select(ExerciseMedia, Exercise.name).join(Exercise).order_by(ExerciseMedia.id.desc()))
-    busy = any(row.status in ("queued", "downloading") for row in rows)
+    rows = service.every_row()
+    busy = any(row.status in jobs.BUSY for row in rows)
     template = "admin/_media_rows.html" if wants_fragment("media-rows") else "admin/media.html"
-    return render_template(template, form=form, rows=rows, busy=busy), status
+    return render_template(template, form=form, rows=rows, busy=busy, busy_statuses=jobs.BUSY,
+                           row_actions=Form(formdata=None)), status  # each row's Retry and Remove: a CSRF token
 
 
-@bp.get("/media")
+@bp.get("/admin/media")
 @admin_required
-def media_index():
+def index():
     return _page(_form())
 
 
-@bp.post("/media")
+@bp.post("/admin/media")
 @admin_required
-def media_add():
+def add():
     form = _form()
     if form.validate_on_submit():
         try:
-            row, download = media.add(form.exercise.data, form.url.data)
-        except media.MediaError as exc:
+            row, download = service.add(form.exercise.data, form.url.data)
+        except service.MediaError as exc:
             form.url.errors.append(str(exc))
         else:
             if download:
                 tasks.fetch_media(row.id)
             flash("Added. The file downloads in the background." if download else "YouTube video added.", "success")
-            return redirect(url_for(".media_index"))
+            return redirect(url_for(".index"))
     return _page(form, 422)
 
 
-def _row_or_404(media_id):
-    return get_object_or_404(ExerciseMedia, ExerciseMedia.id == media_id)
-
-
-@bp.post("/media/<id:media_id>/retry")
+@bp.post("/admin/media/<id:media_id>/retry")
 @admin_required
-def media_retry(media_id):
-    row = _row_or_404(media_id)
+def retry(media_id):
+    row = found_or_404(service.row(media_id))
     if row.youtube_id is None and row.status == "failed":
-        media.retry(row)
+        jobs.retry(row)
         tasks.fetch_media(row.id)
         flash("Trying that download again.", "success")
-    return redirect(url_for(".media_index"))
+    return redirect(url_for(".index"))
 
 
-@bp.post("/media/<id:media_id>/delete")
+@bp.post("/admin/media/<id:media_id>/delete")
 @admin_required
-def media_delete(media_id):
-    media.remove(_row_or_404(media_id), current_app.config["MEDIA_DIR"])
+def delete(media_id):
+    service.remove(found_or_404(service.row(media_id)), current_app.config["MEDIA_DIR"])
     flash("Media removed.", "success")
-    return redirect(url_for(".media_index"))
+    return redirect(url_for(".index"))
+
+
+@bp.get("/media/<id:media_id>/<name>")
+@login_required
+def file(media_id, name):
+    """A downloaded media file, with Range support so a video can seek. The name carries the checksum."""
+    row = service.downloaded(media_id)
+    if row is None or name != service.public_name(row):
+        abort(404)
+    path = service.file_path(current_app.config["MEDIA_DIR"], row)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=row.content_type, conditional=True, etag=row.checksum, max_age=YEAR)
+    response.cache_control.public = False
+    response.cache_control.private = True
+    response.cache_control.immutable = True
+    return response

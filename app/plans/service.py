@@ -5,7 +5,7 @@ is refused (optimistic concurrency): nothing is ever silently overwritten.
 """
 from ..db import Prepared, db
 from ..models import Plan, PlanVersion, utcnow
-from . import model
+from . import week
 
 
 class Conflict(Exception):
@@ -37,7 +37,7 @@ def history(plan):
 
 
 def create(account_id, snapshot, author="user", description="Created the plan"):
-    snapshot = model.clean(snapshot)
+    snapshot = week.clean(snapshot)
     with db.atomic():
         first = not Plan.select().where(Plan.account == account_id).exists()
         plan = Plan.create(account=account_id, name=snapshot["name"], active=first, version=1)
@@ -47,7 +47,7 @@ def create(account_id, snapshot, author="user", description="Created the plan"):
 
 def change(plan, base, snapshot, author, description):
     """Write ``snapshot`` as the next version, if the plan is still at version ``base``."""
-    snapshot = model.clean(snapshot)
+    snapshot = week.clean(snapshot)
     with db.atomic():
         moved = (Plan.update(version=Plan.version + 1, name=snapshot["name"], updated_at=utcnow())
                  .where((Plan.id == plan.id) & (Plan.version == base)).execute())
@@ -63,7 +63,7 @@ def edit(plan, base, operations, author="user", description=None):
     """Apply editor operations (or a confirmed AI proposal) on top of version ``base``."""
     if plan.version != base:
         raise Conflict(plan.version)
-    new = model.apply(current(plan).snapshot, operations)
+    new = week.apply(current(plan).snapshot, operations)
     return change(plan, base, new, author, description or summary(current(plan).snapshot, new))
 
 
@@ -75,11 +75,11 @@ def restore(plan, number, base):
 
 
 def summary(old, new):
-    lines = model.diff(old, new)
+    lines = week.diff(old, new)
     if not lines:
         return "No changes"
     first = lines[0]
-    day = f"{model.DAY_NAMES[first['day']]}: " if first["day"] else ""
+    day = f"{week.DAY_NAMES[first['day']]}: " if first["day"] else ""
     more = f" (+{len(lines) - 1} more)" if len(lines) > 1 else ""
     return f"{first['change'].capitalize()} {day}{first['text']}{more}"
 
@@ -91,8 +91,9 @@ def activate(account_id, plan):
 
 
 # Pages ask for these on every visit (Home, a routine): compiled once, like the sign-in query.
-_active = Prepared(lambda account_id: Plan.select().where((Plan.account == account_id) & Plan.active).limit(1))
-_active_with_current = Prepared(lambda account_id: (
+_active = Prepared("active_plan", lambda account_id: (
+    Plan.select().where((Plan.account == account_id) & Plan.active).limit(1)))
+_active_with_current = Prepared("active_plan_with_version", lambda account_id: (
     Plan.select(Plan, PlanVersion)
     .join(PlanVersion, on=((PlanVersion.plan == Plan.id) & (PlanVersion.number == Plan.version)), attr="current")
     .where((Plan.account == account_id) & Plan.active).limit(1)))
@@ -106,7 +107,7 @@ def active(account_id):
 def today_described(account_id, date):
     """The dashboard's "Today": (plan, entries of its current version for ``date``, each with its words)."""
     plan, entries = today(account_id, date)
-    return plan, [{**entry, "text": model.describe(entry)} for entry in entries]
+    return plan, [{**entry, "text": week.describe(entry)} for entry in entries]
 
 
 def today(account_id, date):
@@ -114,4 +115,4 @@ def today(account_id, date):
     rows = _active_with_current(account_id)
     if not rows:
         return None, []
-    return rows[0], model.entries_on(rows[0].current.snapshot, date)
+    return rows[0], week.entries_on(rows[0].current.snapshot, date)

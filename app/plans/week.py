@@ -86,13 +86,7 @@ def describe(entry):
     """An entry in words, as a person reads it in the plan, a diff or a proposal."""
     if "routine_id" in entry:
         return f"“{entry['title']}” (saved routine)"
-    kind = v.label(entry["kind"])
-    text = kind if entry["activity"] in ("general", "desk") else f"{kind} for {v.label(entry['activity'])}"
-    if entry["activity"] == "desk":
-        text = f"{kind} at your desk"
-    if entry.get("focus"):
-        text += f", focus on {', '.join(v.region_label(f).lower() for f in entry['focus'])}"
-    return f"{text} · {entry['minutes']} min"
+    return v.routine_words(entry["kind"], entry["activity"], entry["minutes"], entry.get("focus") or ())
 
 
 # -- changes -------------------------------------------------------------------------------------

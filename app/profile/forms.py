@@ -1,36 +1,12 @@
 """The onboarding steps. Each step is one short form; settings reuse them."""
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField
+from wtforms import BooleanField, RadioField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from .. import vocabulary as v
-from ..forms import Form
+from ..forms import ChoiceList, Form, SelectField, WholeNumber, labelled
 
 MINUTE_CHOICES = [(m, f"{m} min") for m in (5, 8, 10, 12, 15, 20, 30)]
 YES_NO = [("no", "No"), ("yes", "Yes")]
-
-
-class ChoiceList(SelectMultipleField):
-    """Check boxes; an unknown value is a clear error, not a crash."""
-
-    def pre_validate(self, form):
-        allowed = {str(value) for value, _ in self.choices}
-        unknown = [value for value in self.data or [] if value not in allowed]
-        if unknown:
-            raise ValidationError("Please pick from the list.")
-
-
-def _choices(words, labeller=v.label):
-    return [(word, labeller(word)) for word in words]
-
-
-class WholeNumber(IntegerField):
-    """A whole number; absurdly long input is refused before it is converted."""
-
-    def process_formdata(self, valuelist):
-        if valuelist and len(str(valuelist[0]).strip()) > 4:
-            self.data = None
-            raise ValueError("Enter a smaller whole number.")
-        super().process_formdata(valuelist)
 
 
 class ScreeningForm(Form):
@@ -62,7 +38,7 @@ class HealthForm(Form):
     intro = ("Tell us about injuries or conditions and Limber will never pick an exercise that doesn't suit them. "
              "This is health information: we only keep it with your permission, and you can delete it any time.")
     skippable = True
-    conditions = ChoiceList("Conditions", choices=_choices(v.CONDITIONS))
+    conditions = ChoiceList("Conditions", choices=labelled(v.CONDITIONS))
     # Details, shown only with their condition; an unknown answer keeps the cautious rules.
     weeks_since_surgery = WholeNumber(
         "Weeks since your hip operation", validators=[Optional(), NumberRange(0, 520, message="Enter 0 to 520 weeks.")])
@@ -101,12 +77,12 @@ class ActivityForm(Form):
     title = "What do you do?"
     intro = "We'll tailor your one-tap warm-up to it."
     skippable = True
-    activities = ChoiceList("Activities", choices=_choices(v.ACTIVITIES))
-    usual_activity = SelectField("Most often", choices=_choices(v.ACTIVITIES), default="general")
+    activities = ChoiceList("Activities", choices=labelled(v.ACTIVITIES))
+    usual_activity = SelectField("Most often", choices=labelled(v.ACTIVITIES), default="general")
     usual_minutes = SelectField("Minutes you usually have", choices=MINUTE_CHOICES, coerce=int, default=8)
-    equipment = ChoiceList("Equipment you have", choices=_choices(v.EQUIPMENT),
+    equipment = ChoiceList("Equipment you have", choices=labelled(v.EQUIPMENT),
                            description="Leave empty if you have nothing: plenty needs no kit.")
-    tight_areas = ChoiceList("Areas that feel tight", choices=_choices(v.REGIONS, v.region_label))
+    tight_areas = ChoiceList("Areas that feel tight", choices=labelled(v.REGIONS, v.region_label))
 
 
 STEPS = {"screening": ScreeningForm, "about": AboutForm, "health": HealthForm, "activity": ActivityForm}

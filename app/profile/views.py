@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from .. import vocabulary as v
 from ..web import current_profile
-from ..models import Profile, utcnow
+from . import service as profiles
 from .forms import ORDER, STEPS
 
 bp = Blueprint("profile", __name__)
@@ -31,25 +31,6 @@ def _fill(form, profile, step):
         form.tight_areas.data = profile.tight_areas
 
 
-def _save(form, profile, step):
-    if step == "screening":
-        profile.screening = {code: getattr(form, code).data == "yes" for code, _ in v.SCREENING_QUESTIONS}
-        profile.screening_done = True
-    elif step == "about":
-        profile.age, profile.level = form.age.data, form.level.data
-    elif step == "health":
-        profile.health_consent = bool(form.consent.data)
-        profile.health_consent_at = utcnow() if profile.health_consent else None
-        profile.conditions = sorted(form.conditions.data or []) if profile.health_consent else []
-        profile.condition_details = form.details() if profile.health_consent else {}
-    elif step == "activity":
-        profile.activities = sorted(form.activities.data or [])
-        profile.usual_activity, profile.usual_minutes = form.usual_activity.data, form.usual_minutes.data
-        profile.equipment = sorted(form.equipment.data or [])
-        profile.tight_areas = sorted(form.tight_areas.data or [])
-    profile.updated_at = utcnow()
-
-
 def _handle(step, onboarding):
     if step not in STEPS:
         abort(404)
@@ -58,10 +39,7 @@ def _handle(step, onboarding):
     index = ORDER.index(step)
     next_step = ORDER[index + 1] if index + 1 < len(ORDER) else None
     if form.validate_on_submit():
-        _save(form, profile, step)
-        if onboarding and next_step is None:
-            profile.onboarded = True
-        profile.save()
+        profiles.save_step(profile, step, form, finish=onboarding and next_step is None)
         if step == "screening" and profile.screening_positive:
             flash("Thanks for telling us. Gentle mode is on: no jumping, all-out efforts, bouncing, breath-holding "
                   "or head-down moves, and you should be able to talk the whole time. Please check with your "
@@ -95,7 +73,7 @@ def skip(step):
     index = ORDER.index(step)
     if index + 1 < len(ORDER):
         return redirect(url_for("profile.onboarding", step=ORDER[index + 1]), code=303)
-    Profile.update(onboarded=True, updated_at=utcnow()).where(Profile.account == current_user.id).execute()
+    profiles.finish_onboarding(current_user.id)
     return redirect(url_for("routines.dashboard"), code=303)
 
 

@@ -5,15 +5,17 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, url_for
 
-from ..templating import static_url
+from ..templating import THEME_COLOUR, static_url
 
 bp = Blueprint("pwa", __name__)
 
 # The app shell: what every page needs, precached at install so the player runs with no signal.
-SHELL_FILES = ("css/app.css", "vendor/htmx.min.js", "js/app.js", "js/outbox.js", "js/player.js", "js/saved.js", "js/coach.js",
-               "icons/icon.svg", "icons/icon-192.png")
-THEME = "#0f766e"
-BACKGROUND = "#f8fafc"
+SHELL_FILES = ("css/app.css", "vendor/htmx.min.js", "js/shared.js", "js/outbox.js", "js/page.js", "js/worker.js",
+               "js/offline.js", "js/sync.js", "js/install.js", "js/logout.js", "js/player.js", "js/saved.js",
+               "js/coach.js", "icons/icon.svg", "icons/icon-192.png")
+# What the worker loads with importScripts(), in this order (outbox.js needs shared.js).
+WORKER_SCRIPTS = ("js/shared.js", "js/outbox.js")
+BACKGROUND = "#f8fafc"  # the splash screen's, as --bg in app.css
 
 
 def static_version(folder):
@@ -47,7 +49,7 @@ def manifest():
         "scope": "/",
         "display": "standalone",
         "orientation": "portrait",
-        "theme_color": THEME,
+        "theme_color": THEME_COLOUR,
         "background_color": BACKGROUND,
         "categories": ["health", "fitness", "sports"],
         "icons": [icon("icon-192.png", 192), icon("icon-512.png", 512), icon("maskable-512.png", 512, "maskable")],
@@ -65,14 +67,14 @@ def manifest():
 
 @bp.get("/sw.js")
 def service_worker():
-    """static/js/sw.js with its version and precache list in front. Never cached by HTTP, so the
-    browser sees a new worker as soon as a deploy changes the static files."""
+    """static/js/sw.js with its version, precache list and scripts to import in front. Never cached
+    by HTTP, so the browser sees a new worker as soon as a deploy changes the static files."""
     source = (Path(current_app.static_folder) / "js" / "sw.js").read_text()
     shell = [static_url(name) for name in SHELL_FILES] + [url_for(".offline"), url_for(".saved"),
                                                           url_for(".manifest")]
     header = (f"const VERSION = {json.dumps(_version())};\n"
               f"const PRECACHE = {json.dumps(shell)};\n"
-              f"const OUTBOX_SCRIPT = {json.dumps(static_url('js/outbox.js'))};\n")
+              f"const IMPORTS = {json.dumps([static_url(name) for name in WORKER_SCRIPTS])};\n")
     response = Response(header + source, mimetype="text/javascript")
     response.cache_control.no_cache = True
     response.cache_control.max_age = 0

@@ -1,26 +1,43 @@
-from wtforms import RadioField, SelectField
+"""The routine form (Home and "Build a routine") and the one-tap starts.
+
+The choices and the minutes field are also the plan editor's (app/plans/forms.py): a routine to
+build is asked for the same way everywhere.
+"""
+from wtforms import ButtonField, RadioField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from .. import vocabulary as v
-from ..forms import Form
-from ..profile.forms import ChoiceList, WholeNumber
+from ..forms import ChoiceList, Form, SelectField, WholeNumber, labelled
 from .data import MINUTES, REQUEST_SPACES
+
+KIND_CHOICES = labelled(v.KINDS)
+ACTIVITY_CHOICES = [(a, v.label(a).capitalize()) for a in v.ACTIVITIES]
+FOCUS_CHOICES = labelled(v.REGIONS, v.region_label)
+PICK = "Please pick from the list."
+
+
+def minutes_field(**kwargs):
+    """How long the routine is, in whole minutes."""
+    return WholeNumber("Minutes", default=8, render_kw={"inputmode": "numeric"}, validators=[
+        InputRequired(message="How many minutes do you have?"),
+        NumberRange(*MINUTES, message=f"Choose {MINUTES[0]} to {MINUTES[1]} minutes.")], **kwargs)
 
 
 class RoutineForm(Form):
-    kind = RadioField("What for?", default="warmup", validators=[InputRequired()],
-                      choices=[(k, v.label(k)) for k in v.KINDS])
-    activity = SelectField("Activity", choices=[(a, v.label(a).capitalize()) for a in v.ACTIVITIES])
-    minutes = WholeNumber("Minutes", default=8, validators=[
-        InputRequired(message="How many minutes do you have?"),
-        NumberRange(*MINUTES, message=f"Choose {MINUTES[0]} to {MINUTES[1]} minutes.")])
-    focus = ChoiceList("Focus on (optional)", choices=[(r, v.region_label(r)) for r in v.REGIONS])
+    kind = RadioField("What for?", default="warmup", validators=[InputRequired()], choices=KIND_CHOICES,
+                      invalid_choice_message=PICK)
+    activity = SelectField("Activity", choices=ACTIVITY_CHOICES, invalid_choice_message=PICK)
+    minutes = minutes_field()
+    focus = ChoiceList("Focus on (optional)", choices=FOCUS_CHOICES)
     # Left out (a one-tap start, an older page), it is where the person moved last time.
-    space = RadioField("Where?", choices=[(s, v.label(s)) for s in REQUEST_SPACES], validators=[Optional()])
+    space = RadioField("Where?", choices=labelled(REQUEST_SPACES), validators=[Optional()],
+                       invalid_choice_message=PICK)
+    # The second submit button: "Build it with AI" (shown when the AI coach is on).
+    with_ai = ButtonField("Build it with AI")
 
 
 class QuickStartForm(Form):
-    """The one-tap buttons on the dashboard post this."""
-    kind = SelectField(choices=[(k, k) for k in v.KINDS])
-    activity = SelectField(choices=[(a, a) for a in v.ACTIVITIES])
-    minutes = WholeNumber(validators=[InputRequired(), NumberRange(*MINUTES)])
+    """The one-tap buttons on Home post this: the routine form's first three answers."""
+    kind = RoutineForm.kind
+    activity = RoutineForm.activity
+    minutes = RoutineForm.minutes

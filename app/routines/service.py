@@ -5,9 +5,9 @@ import random
 from .. import vocabulary as v
 from ..catalog import store
 from ..db import Prepared
-from ..models import Routine, SessionLog, utcnow
+from ..models import RoutineRecord, WorkoutLog, utcnow
 from .data import REQUEST_SPACES as SPACES
-from .data import Routine as PlainRoutine
+from .data import Routine
 from .data import RoutineRequest
 from .engine import build_routine, swap_step
 
@@ -17,10 +17,10 @@ PAIN_MEMORY_DAYS = 14
 
 def request_for(profile, kind, minutes, activity, seed=None, focus=(), space=None):
     """The engine request for this person: profile, condition details, last feedback, recent exercises."""
-    recent = list(SessionLog.select(SessionLog.exercise_ids, SessionLog.kind, SessionLog.rating,
-                                    SessionLog.pain, SessionLog.pain_area, SessionLog.finished_at)
-                  .where(SessionLog.account == profile.account_id)
-                  .order_by(SessionLog.finished_at.desc()).limit(RECENT_SESSIONS))
+    recent = list(WorkoutLog.select(WorkoutLog.exercise_ids, WorkoutLog.kind, WorkoutLog.rating,
+                                    WorkoutLog.pain, WorkoutLog.pain_area, WorkoutLog.finished_at)
+                  .where(WorkoutLog.account == profile.account_id)
+                  .order_by(WorkoutLog.finished_at.desc()).limit(RECENT_SESSIONS))
     recent_ids = frozenset(x for log in recent for x in log.exercise_ids)
     same_kind = next((log for log in recent if log.kind == kind and log.rating), None)
     cutoff = utcnow() - dt.timedelta(days=PAIN_MEMORY_DAYS)
@@ -56,36 +56,26 @@ def pain_areas(profile):
     return own + [area for area in v.PAIN_AREAS if area not in own]
 
 
-def title_for(kind, activity, minutes):
-    if kind == "warmup":
-        name = "Desk-break warm-up" if activity == "desk" else f"{v.label(activity).capitalize()} warm-up"
-    elif activity in ("general", "desk"):
-        name = "Desk break" if activity == "desk" else v.label(kind)
-    else:
-        name = f"{v.label(kind)} for {v.label(activity)}"
-    return f"{name} · {minutes}\u00a0min"  # keep "8 min" on one line
-
-
 def create(profile, kind, minutes, activity, focus=(), fallback_reason=None, space=None):
     """A routine from the deterministic engine. ``fallback_reason``: why the AI didn't build it."""
     request = request_for(profile, kind, minutes, activity, focus=focus, space=space)
-    routine = build_routine(request, store.current())
-    data = routine.to_dict()
+    data = build_routine(request, store.current()).to_dict()
     if fallback_reason:
         data["fallback_reason"] = fallback_reason
-    return Routine.create(account=profile.account_id, kind=kind, activity=activity, minutes=minutes,
-                          seed=request.seed, title=title_for(kind, activity, minutes),
-                          request=request.to_dict(), data=data)
+    return _store(profile, request, data, "rules")
 
 
 def store_built(profile, request, result):
-    """Keep a routine the AI path produced (by Claude, or by the engine as its fallback)."""
-    data = {**result.routine, "cues": result.cues, "rationale": result.rationale,
-            "fallback_reason": result.fallback_reason}
-    return Routine.create(account=profile.account_id, kind=request.kind, activity=request.activity,
-                          minutes=request.minutes, seed=request.seed,
-                          title=title_for(request.kind, request.activity, request.minutes),
-                          request=request.to_dict(), data=data, built_by=result.built_by)
+    """Keep a routine the AI path produced (app.ai.builder.Result: by Claude, or by the engine as its fallback)."""
+    return _store(profile, request, result.data(), result.built_by)
+
+
+def _store(profile, request, data, built_by):
+    """The one place a built routine becomes a person's stored routine."""
+    return RoutineRecord.create(account=profile.account_id, kind=request.kind, activity=request.activity,
+                                minutes=request.minutes, seed=request.seed,
+                                title=v.routine_words(request.kind, request.activity, request.minutes),
+                                request=request.to_dict(), data=data, built_by=built_by)
 
 
 def shuffle(row):
@@ -100,7 +90,7 @@ def shuffle(row):
 def swap(row, index):
     """Swap one step for a safe alternative; False when there is none."""
     request = RoutineRequest.from_dict(row.request)
-    swapped = swap_step(PlainRoutine.from_dict(row.data), index, request, store.current(),
+    swapped = swap_step(Routine.from_dict(row.data), index, request, store.current(),
                         seed=random.SystemRandom().randrange(1_000_000))
     if swapped is None:
         return False
@@ -113,11 +103,11 @@ def swap(row, index):
     return True
 
 
-_owned = Prepared(lambda account_id, routine_id: (
-    Routine.select().where((Routine.id == routine_id) & (Routine.account == account_id))))
-_latest = Prepared(lambda account_id, limit: (
-    Routine.select(Routine.id, Routine.title, Routine.created_at).where(Routine.account == account_id)
-    .order_by(Routine.id.desc()).limit(limit)))
+_owned = Prepared("owned_routine", lambda account_id, routine_id: (
+    RoutineRecord.select().where((RoutineRecord.id == routine_id) & (RoutineRecord.account == account_id))))
+_latest = Prepared("latest_routines", lambda account_id, limit: (
+    RoutineRecord.select(RoutineRecord.id, RoutineRecord.title, RoutineRecord.created_at)
+    .where(RoutineRecord.account == account_id).order_by(RoutineRecord.id.desc()).limit(limit)))
 
 
 def owned(account_id, routine_id):

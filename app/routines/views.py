@@ -1,16 +1,22 @@
 """Dashboard, the routine form, a routine's page (shuffle, swap) and the player."""
 import datetime as dt
+import functools
 
 from flask import (
     Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for,
 )
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from .. import tasks
-from ..catalog import media
-from ..coach import jobs
+from .. import vocabulary as v
+from ..ai import client as ai_client
+from ..ai import jobs
+from ..forms import Form, buttons
+from ..media import service as media
 from ..plans import service as plans
-from ..sessions.history import streak
+from ..plans.forms import PinRoutineForm, StarterPlanForm
+from ..workouts.history import streak
 from ..web import current_profile, found_or_404, varies_with_htmx, wants_fragment, with_media_url
 from . import service
 from .forms import QuickStartForm, RoutineForm
@@ -19,25 +25,43 @@ bp = Blueprint("routines", __name__)
 
 
 def _quick_starts(profile):
-    activity = profile.usual_activity
-    return [
-        {"kind": "warmup", "activity": activity, "minutes": profile.usual_minutes,
-         "label": f"Warm-up for {service.v.label(activity)}", "detail": f"{profile.usual_minutes} min"},
-        {"kind": "cooldown", "activity": activity, "minutes": 6, "label": "Cool-down", "detail": "6 min"},
-        {"kind": "mobility", "activity": "desk", "minutes": 5, "label": "Desk break", "detail": "5 min"},
-    ]
+    starts = [("warmup", profile.usual_activity, profile.usual_minutes), ("cooldown", profile.usual_activity, 6),
+              ("mobility", "desk", 5)]
+    return [{"kind": kind, "activity": activity, "minutes": minutes, "label": v.routine_words(kind, activity),
+             "detail": f"{minutes} min"} for kind, activity, minutes in starts]
 
 
-def _usual(profile):
-    return {"kind": "warmup", "activity": profile.usual_activity, "minutes": profile.usual_minutes, "focus": [],
-            "space": profile.space}
+def _home_form(profile):
+    """Home's routine form fields, as HTML. They are the same for everyone with the same defaults, and
+    WTForms makes them slowly (most of Home's time: bench/pages.py), so each set of defaults is
+    rendered once per process; the page adds its own CSRF token. Development renders every time."""
+    key = (profile.usual_activity, profile.usual_minutes, profile.space,
+           ai_client.configured(current_app.config), bool(profile.ai_enabled))
+    if current_app.debug:
+        return _render_form_fields(*key)
+    return _cached_form_fields(*key)
+
+
+def _render_form_fields(activity, minutes, space, _configured, _enabled):
+    form = RoutineForm(formdata=None, meta={"csrf": False}, kind="warmup", activity=activity, minutes=minutes,
+                       space=space)
+    return Markup(render_template("routines/_form_fields.html", form=form))
+
+
+_cached_form_fields = functools.lru_cache(maxsize=1024)(_render_form_fields)
+
+
+def _routine_form(profile):
+    """The routine form as a person first sees it: their usual activity, minutes and space."""
+    return RoutineForm(formdata=None, kind="warmup", activity=profile.usual_activity, minutes=profile.usual_minutes,
+                       space=profile.space)
 
 
 def _form_page(form):
-    values = {"kind": form.kind.data, "activity": form.activity.data, "focus": form.focus.data or [],
-              "space": form.space.data if form.space.data in service.SPACES else "room",
-              "minutes": form.minutes.raw_data[0] if form.minutes.raw_data else form.minutes.data}
-    return render_template("routines/new.html", values=values, errors=form.errors), 422
+    """The routine form again, with what was sent and what is wrong with it."""
+    if form.space.data not in service.SPACES:
+        form.space.data = "room"
+    return render_template("routines/new.html", form=form), 422
 
 
 @bp.get("/")
@@ -48,9 +72,12 @@ def dashboard():
     if not profile.screening_done:
         return redirect(url_for("profile.onboarding", step="screening"))
     plan, today = plans.today_described(current_user.id, dt.date.today())
-    return render_template("routines/dashboard.html", profile=profile, values=_usual(profile), errors={},
+    return render_template("routines/dashboard.html", profile=profile, form_fields=_home_form(profile),
                            plan=plan, today=today,
-                           quick=_quick_starts(profile),
+                           build=buttons(RoutineForm, "kind", "activity", "minutes", "focus")
+                           if any("routine_id" not in entry for entry in today) else None,
+                           starter=None if plan else StarterPlanForm(formdata=None), quick=_quick_starts(profile),
+                           quick_form=buttons(QuickStartForm, "kind", "activity", "minutes"),
                            recent=service.latest(current_user.id), start=request.args.get("start"),
                            streak=streak(current_user.id))
 
@@ -66,14 +93,14 @@ def create():
               "focus": sorted(form.focus.data or ()), "space": form.space.data or profile.space}
     service.remember_space(profile, params["space"])
     reason = None
-    if request.form.get("with_ai"):
+    if form.with_ai.data:
         try:
             job = jobs.start(profile, params, current_app.config)
         except jobs.NotNow as exc:
             reason = str(exc)
         else:
             tasks.build_ai_routine(job.id)
-            return redirect(url_for("coach.job", job_id=job.id), code=303)
+            return redirect(url_for("ai.job", job_id=job.id), code=303)
     row = service.create(profile, params["kind"], params["minutes"], params["activity"], focus=params["focus"],
                          fallback_reason=reason, space=params["space"])
     return redirect(url_for("routines.show", routine_id=row.id), code=303)
@@ -82,7 +109,7 @@ def create():
 @bp.get("/routines/new")
 @login_required
 def new():
-    return render_template("routines/new.html", values=_usual(current_profile()), errors={})
+    return render_template("routines/new.html", form=_routine_form(current_profile()))
 
 
 @bp.post("/routines/quick")
@@ -108,8 +135,9 @@ def _owned_or_404(routine_id):
 @login_required
 def show(routine_id):
     row = _owned_or_404(routine_id)
-    return render_template("routines/show.html", routine=row, groups=service.view_steps(row),
-                           plan=plans.active(current_user.id))
+    plan = plans.active(current_user.id)
+    return render_template("routines/show.html", routine=row, groups=service.view_steps(row), plan=plan,
+                           shuffle=Form(formdata=None), pin=PinRoutineForm(formdata=None) if plan else None)
 
 
 @bp.post("/routines/<id:routine_id>/shuffle")

@@ -1,0 +1,1 @@
+"""Finished workouts: the logs the player and the offline outbox send, and the history and streak they make."""

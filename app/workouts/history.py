@@ -1,18 +1,18 @@
-"""History queries: a person's sessions and their streak."""
+"""History queries: a person's finished workouts and their streak."""
 import datetime as dt
 
 from ..db import Prepared
-from ..models import SessionLog
+from ..models import WorkoutLog
 
-_days = Prepared(lambda account_id: (
-    SessionLog.select(SessionLog.local_date).distinct().where(SessionLog.account == account_id)
-    .order_by(SessionLog.local_date.desc()).limit(400)))
-_recent = Prepared(lambda account_id, limit: (
-    SessionLog.select().where(SessionLog.account == account_id).order_by(SessionLog.finished_at.desc()).limit(limit)))
+_days = Prepared("workout_days", lambda account_id: (
+    WorkoutLog.select(WorkoutLog.local_date).distinct().where(WorkoutLog.account == account_id)
+    .order_by(WorkoutLog.local_date.desc()).limit(400)))
+_recent = Prepared("recent_workouts", lambda account_id, limit: (
+    WorkoutLog.select().where(WorkoutLog.account == account_id).order_by(WorkoutLog.finished_at.desc()).limit(limit)))
 
 
 def streak(account_id, today=None):
-    """Days in a row with at least one session, ending today or yesterday."""
+    """Days in a row with at least one workout, ending today or yesterday."""
     today = today or dt.datetime.now(dt.timezone.utc).date()
     days = [row.local_date for row in _days(account_id)]
     if not days or days[0] < today - dt.timedelta(days=1):

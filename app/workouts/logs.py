@@ -1,4 +1,4 @@
-"""Checking and storing a session log sent by the player. Idempotent per client UUID."""
+"""Checking and storing a workout log sent by the player or the offline outbox. Idempotent per client UUID."""
 import datetime as dt
 import uuid
 
@@ -6,7 +6,7 @@ from peewee import IntegrityError
 
 from .. import vocabulary as v
 from ..db import db
-from ..models import Routine, SessionLog, utcnow
+from ..models import RoutineRecord, WorkoutLog, utcnow
 from ..routines.data import RATINGS
 from ..validation import FieldErrors
 
@@ -16,7 +16,7 @@ BATCH_MAX = 50
 
 
 class LogError(FieldErrors):
-    """A session log that can't be stored as sent."""
+    """A workout log that can't be stored as sent."""
 
 
 def _time(value):
@@ -55,7 +55,7 @@ def clean(data, account_id, known_ids):
     out["routine"] = None
     if routine_id is not None:
         valid_id = isinstance(routine_id, int) and not isinstance(routine_id, bool) and 1 <= routine_id < 2**31
-        routine = Routine.get_or_none((Routine.id == routine_id) & (Routine.account == account_id)) \
+        routine = RoutineRecord.get_or_none((RoutineRecord.id == routine_id) & (RoutineRecord.account == account_id)) \
             if valid_id else None
         if routine is None:
             errors["routine_id"] = "no such routine"
@@ -122,13 +122,13 @@ def record(account_id, fields):
 
     Raises PermissionError if the UUID belongs to somebody else.
     """
-    existing = SessionLog.get_or_none(SessionLog.client_id == fields["client_id"])
+    existing = WorkoutLog.get_or_none(WorkoutLog.client_id == fields["client_id"])
     if existing is None:
         try:
             with db.atomic():
-                return SessionLog.create(account=account_id, **fields), True
+                return WorkoutLog.create(account=account_id, **fields), True
         except IntegrityError:  # the same UUID arrived concurrently
-            existing = SessionLog.get(SessionLog.client_id == fields["client_id"])
+            existing = WorkoutLog.get(WorkoutLog.client_id == fields["client_id"])
     if existing.account_id != account_id:
         raise PermissionError(fields["client_id"])
     return existing, False

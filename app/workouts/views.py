@@ -1,4 +1,4 @@
-"""The player's log endpoint and the history page."""
+"""Finished workouts: the log endpoint the player and the offline outbox post to, and the history page."""
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
@@ -7,7 +7,7 @@ from ..catalog import store
 from ..validation import JsonError, parse_json
 from . import history, logs
 
-bp = Blueprint("sessions", __name__)
+bp = Blueprint("workouts", __name__)
 
 
 class BadBody(Exception):
@@ -29,19 +29,8 @@ def _bad_body(exc):
     return jsonify(error="invalid", message=f"That request body can't be read: {exc}."), 400
 
 
-@bp.post("/sessions")
-@login_required
-def create():
-    """One log (the same checks and idempotency as a batch of one)."""
-    result = logs.store_one(_json_body(), current_user.id, store.by_id())
-    if result["status"] == 400:
-        return jsonify(error="invalid", message="Some details of this session didn't look right.",
-                       fields=result["errors"]), 400
-    if result["status"] == 409:
-        return jsonify(error="conflict", message="That session id is already in use."), 409
-    return jsonify(result["log"]), result["status"]
-
-
+# The URLs keep the word "sessions": phones in the field hold logs queued offline by service workers
+# that post to /sessions/sync, and a saved page may still link to them.
 @bp.get("/sessions/sync")
 @login_required
 def sync_token():
@@ -73,5 +62,5 @@ def sync():
 @bp.get("/history")
 @login_required
 def index():
-    return render_template("sessions/history.html", sessions=history.recent(current_user.id),
+    return render_template("workouts/history.html", workouts=history.recent(current_user.id),
                            streak=history.streak(current_user.id))

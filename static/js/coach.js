@@ -69,6 +69,7 @@
   document.addEventListener("htmx:afterSwap", (event) => {
     scan();
     const form = event.detail.requestConfig?.elt?.closest?.(".chat-form");
-    if (form && event.detail.successful) { form.reset(); document.getElementById("chat-error").textContent = ""; }
+    // Only a message that was taken clears the box: a refused one (422) keeps it, and shows why.
+    if (form && event.detail.xhr.status < 300) { form.reset(); document.getElementById("chat-error").textContent = ""; }
   });
 })();

@@ -1,15 +1,16 @@
 // The outbox: session logs finished on this phone wait here (IndexedDB) until the server has them.
-// A log leaves only when a 2xx answer echoes its UUID. Loaded by pages and by the service worker.
+// A log leaves only when a 2xx answer echoes its UUID. Loaded by pages and by the service worker
+// (after shared.js); offers Limber.outbox.
 (function (scope) {
   "use strict";
-  const DB_NAME = "limber";
-  const STORE = "outbox";
-  const SYNC_URL = "/sessions/sync";
+  const Limber = scope.Limber;
+  const { name: DB_NAME, version: DB_VERSION, store: STORE } = Limber.facts.outboxDb;
+  const SYNC_URL = Limber.facts.urls.sync;
   const BATCH = 50;
 
   function openDb() {
     return new Promise((resolve, reject) => {
-      const request = indexedDB.open(DB_NAME, 1);
+      const request = indexedDB.open(DB_NAME, DB_VERSION);
       request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "client_id" });
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
@@ -131,5 +132,5 @@
     }));
   }
 
-  scope.LimberOutbox = { add, all, pending, remove, clear, flush };
+  Limber.outbox = { add, all, pending, remove, clear, flush };
 })(self);

@@ -1,25 +1,21 @@
 // The "Saved for offline" and offline pages: what this phone keeps, read straight from Cache
 // Storage and the outbox, so it works with no connection at all.
-/* global LimberOutbox, LimberSW, LimberSync, LimberFormat */
-(function () {
+(function (Limber) {
   "use strict";
+  const { urls } = Limber.facts;
   const $ = (id) => document.getElementById(id);
   const el = (tag, props, ...children) => {
     const node = Object.assign(document.createElement(tag), props || {});
     node.append(...children);
     return node;
   };
-  const size = (bytes) => (window.LimberFormat ? LimberFormat.bytes(bytes) : `${Math.round(bytes / 1024)} KB`);
+  const size = Limber.formatBytes;
   const when = (ms) => new Date(ms).toLocaleDateString(undefined, { day: "numeric", month: "short" });
 
+  // Newest first. Only reads: the saved cache isn't created here if nothing was ever saved.
   async function savedEntries() {
-    if (!("caches" in window) || !(await caches.has("limber-saved"))) return [];
-    const cache = await caches.open("limber-saved");
-    const entries = [];
-    for (const request of await cache.keys()) {
-      if (new URL(request.url).pathname.startsWith("/__saved__/")) entries.push(await (await cache.match(request)).json());
-    }
-    return entries.sort((a, b) => b.opened_at - a.opened_at);
+    if (!("caches" in window) || !(await caches.has(Limber.facts.caches.saved))) return [];
+    return (await Limber.savedIndex.entries()).sort((a, b) => b.opened_at - a.opened_at);
   }
 
   async function renderSaved() {
@@ -29,11 +25,11 @@
     const empty = $("saved-empty");
     if (empty) empty.hidden = entries.length > 0;
     list.replaceChildren(...entries.map((entry) => {
-      const play = el("a", { className: "button small", href: `/routines/${entry.id}/play`, textContent: "▶ Start" });
+      const play = el("a", { className: "button small", href: urls.play(entry.id), textContent: "▶ Start" });
       play.setAttribute("hx-boost", "false");
       const item = el("li", { className: "saved-item" },
         el("div", { className: "saved-main" },
-          el("a", { className: "saved-title", href: `/routines/${entry.id}`, textContent: entry.title }),
+          el("a", { className: "saved-title", href: urls.routine(entry.id), textContent: entry.title }),
           el("p", { className: "muted", textContent:
             `${size(entry.bytes)} · ${entry.auto ? "opened recently" : "saved"} ${when(entry.auto ? entry.opened_at : entry.saved_at)}` })),
         el("div", { className: "saved-actions" }, play));
@@ -42,20 +38,13 @@
         remove.setAttribute("aria-label", `Remove ${entry.title} from this phone`);
         remove.addEventListener("click", async () => {
           remove.disabled = true;
-          try { await LimberSW.ask({ type: "remove", id: entry.id }); } catch (e) { await removeDirectly(entry); }
+          try { await Limber.worker.ask({ type: "remove", id: entry.id }); } catch (e) { await Limber.savedIndex.remove(entry.id); }
           await render();
         });
         item.querySelector(".saved-actions").append(remove);
       }
       return item;
     }));
-  }
-
-  async function removeDirectly(entry) {
-    const cache = await caches.open("limber-saved");
-    const others = (await savedEntries()).filter((e) => e.id !== entry.id).flatMap((e) => e.urls);
-    for (const url of entry.urls) if (!others.includes(url)) await cache.delete(url);
-    await cache.delete(`/__saved__/${entry.id}`);
   }
 
   async function renderStorage() {
@@ -70,8 +59,8 @@
 
   async function renderOutbox() {
     const list = $("outbox-list");
-    if (!list || !window.LimberOutbox || !window.indexedDB) return;
-    const items = await LimberOutbox.all();
+    if (!list || !Limber.outbox || !window.indexedDB) return;
+    const items = await Limber.outbox.all();
     $("outbox-section").hidden = items.length === 0;
     list.replaceChildren(...items.map((item) => {
       const li = el("li", { className: "saved-item" },
@@ -83,7 +72,7 @@
         li.querySelector(".saved-main").append(el("p", { className: "field-error",
           textContent: `The server couldn't accept this session (${reasons || item.rejected.status}).` }));
         const discard = el("button", { type: "button", className: "button small ghost", textContent: "Discard" });
-        discard.addEventListener("click", async () => { await LimberOutbox.remove([item.client_id]); await render(); });
+        discard.addEventListener("click", async () => { await Limber.outbox.remove([item.client_id]); await render(); });
         li.append(el("div", { className: "saved-actions" }, discard));
       }
       return li;
@@ -96,7 +85,7 @@
 
   document.addEventListener("click", async (event) => {
     if (event.target.closest("[data-sync-now]")) {
-      const result = await LimberSync.flush();
+      const result = await Limber.sync.flush();
       const note = $("sync-note");
       if (note && result) note.textContent = result.offline ? "Still offline — they'll sync when you're back."
         : result.signIn ? "Sign in again to sync." : `${result.sent} synced.`;
@@ -106,4 +95,4 @@
   });
   document.addEventListener("limber:synced", render);
   render();
-})();
+})(window.Limber);

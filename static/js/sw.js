@@ -1,17 +1,23 @@
-// Limber's service worker. /sw.js puts VERSION, PRECACHE and OUTBOX_SCRIPT in front of this file.
+// Limber's service worker. /sw.js puts VERSION, PRECACHE and IMPORTS (the hashed URLs of shared.js
+// and outbox.js) in front of this file.
 //  - shell (versioned): CSS, JS, htmx, icons, the offline and saved pages — cache first.
 //  - pages: the last pages visited — network first (short timeout), then this copy, then /offline.
-//  - saved: routines saved for offline, with their media; index entries under /__saved__/<id>.
-/* global VERSION, PRECACHE, OUTBOX_SCRIPT, LimberOutbox */
-importScripts(OUTBOX_SCRIPT);
+//  - saved: routines saved for offline, with their media, and the saved-routine index (shared.js).
+/* global VERSION, PRECACHE, IMPORTS */
+importScripts(...IMPORTS);
 
-const SHELL = `limber-shell-${VERSION}`;
-const PAGES = "limber-pages";
-const SAVED = "limber-saved";
+const { facts, outbox, savedIndex } = self.Limber;
+const SHELL = facts.caches.shell(VERSION);
+const PAGES = facts.caches.pages;
+const SAVED = facts.caches.saved;
 const PAGE_TIMEOUT_MS = 3000;
 const MAX_PAGES = 30;
 const MAX_AUTO_SAVED = 5;
-const NOT_CACHED = /^\/(login|signup|logout|settings|admin|auth|onboarding|sw\.js|sessions\/sync)/;
+const STATIC_PREFIX = "/static/";
+const MEDIA_PREFIX = "/media/";
+// Pages never kept: signing in and out, settings, admin, onboarding, and the worker and sync URLs.
+const NOT_CACHED = ["/login", "/signup", "/logout", "/settings", "/admin", "/auth", "/onboarding",
+  facts.urls.worker, facts.urls.sync];
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
@@ -25,7 +31,7 @@ self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     const keep = new Set([SHELL, PAGES, SAVED]);
     for (const name of await caches.keys()) {
-      if (name.startsWith("limber-") && !keep.has(name)) await caches.delete(name);
+      if (name.startsWith(facts.caches.prefix) && !keep.has(name)) await caches.delete(name);
     }
     await self.clients.claim();
     refreshSaved(); // saved pages point at the old static files: fetch them again, in the background
@@ -38,7 +44,7 @@ self.addEventListener("message", (event) => {
   const job = {
     "skip-waiting": () => self.skipWaiting(),
     save: () => saveRoutine(message.id, Boolean(message.auto)),
-    remove: () => removeRoutine(message.id),
+    remove: () => savedIndex.remove(message.id),
     wipe: () => wipe(),
     version: async () => VERSION,
   }[message.type];
@@ -50,15 +56,15 @@ self.addEventListener("message", (event) => {
 });
 
 self.addEventListener("sync", (event) => {
-  if (event.tag === "limber-outbox") event.waitUntil(LimberOutbox.flush().then((r) => tell({ type: "outbox", ...r })));
+  if (event.tag === facts.syncTag) event.waitUntil(outbox.flush().then((r) => tell({ type: "outbox", ...r })));
 });
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith("/static/")) return event.respondWith(staticFile(request));
-  if (url.pathname.startsWith("/media/")) return event.respondWith(mediaFile(request));
+  if (url.pathname.startsWith(STATIC_PREFIX)) return event.respondWith(staticFile(request));
+  if (url.pathname.startsWith(MEDIA_PREFIX)) return event.respondWith(mediaFile(request));
   if (request.headers.get("HX-Request")) return; // htmx partials: network only, never cached as pages
   if (request.mode === "navigate") return event.respondWith(page(request, event));
 });
@@ -67,22 +73,65 @@ async function tell(message) {
   for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage(message);
 }
 
-// Hashed static files never change: cache first. An old page asking for an older hash gets today's file.
+// Hashed static files never change: cache first. An old page asking for an older hash gets today's file
+// (its scripts get today's shared.js in front of them: see oldPageScript).
 async function staticFile(request) {
   const cached = await caches.match(request);
   if (cached) return cached;
-  try {
-    const response = await fetch(request);
-    if (response.ok && new URL(request.url).searchParams.has("v")) {
-      const cache = await caches.open(SHELL);
-      await cache.put(request, response.clone());
-    }
+  let response = null;
+  try { response = await fetch(request); } catch (error) { /* offline: an old page's script, or the fallback */ }
+  // The server has only today's files, whatever ?v= says. A page newer than this worker (the deploy is
+  // ahead of it) asks for exactly that file: keep and serve it. An older page asks for a hash the server
+  // no longer has: its scripts come from this worker's shell (oldPageScript).
+  if (response && response.ok && await isVersionAsked(request, response.clone())) {
+    if (new URL(request.url).searchParams.has("v")) await (await caches.open(SHELL)).put(request, response.clone());
     return response;
-  } catch (error) {
-    const fallback = await caches.match(request, { ignoreSearch: true });
-    if (fallback) return fallback;
-    throw error;
   }
+  const script = await oldPageScript(request);
+  if (script) return script;
+  if (response) return response;
+  const fallback = await caches.match(request, { ignoreSearch: true });
+  if (fallback) return fallback;
+  throw new TypeError(`${request.url} is not cached and the network is unreachable`);
+}
+
+// Whether the body is the file its ?v= names: v is the first 12 hex digits of its SHA-256 (static_url).
+async function isVersionAsked(request, response) {
+  const asked = new URL(request.url).searchParams.get("v");
+  if (!asked) return true;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await response.arrayBuffer()));
+  const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return hex.startsWith(asked);
+}
+
+// A page saved before a deploy, and not fetched again since (offline, or signed out), names scripts this
+// worker doesn't have: an older ?v= hash, or a file that no longer exists. Today's file alone would break
+// it (today's scripts need Limber from shared.js, which an old page never loads) and the network is no
+// help (it only has today's files: see staticFile), so such a script is answered from the shell cache:
+// today's shared.js (safe to run twice), then today's file of that name, or the files that replaced it.
+// All classic scripts, strict and without a top-level `this`, so they also run as the old player's
+// <script type="module">. Today's pages only ask for PRECACHE URLs, and a newer page's files come from the
+// network: neither comes here.
+const JS_PREFIX = "/static/js/";
+// Scripts old pages name that no longer exist, and today's files that do their work, in load order.
+const REPLACED_BY = {
+  "app.js": ["page.js", "worker.js", "offline.js", "sync.js", "install.js", "logout.js"], // split up after 4bc6d85
+};
+
+async function oldPageScript(request) {
+  const url = new URL(request.url);
+  if (!url.pathname.startsWith(JS_PREFIX) || PRECACHE.includes(url.pathname + url.search)) return null;
+  const name = url.pathname.slice(JS_PREFIX.length);
+  const files = [...new Set(["shared.js", ...(REPLACED_BY[name] || [name])])];
+  const shell = await caches.open(SHELL);
+  const parts = [];
+  for (const file of files) {
+    const today = PRECACHE.find((u) => u.split("?")[0] === JS_PREFIX + file);
+    const cached = today && await shell.match(today);
+    if (!cached) return null; // not one of today's scripts: the network, as for any other file
+    parts.push(`// ${today}\n${await cached.text()}\n;`);
+  }
+  return new Response(parts.join("\n"), { headers: { "Content-Type": "text/javascript; charset=utf-8" } });
 }
 
 // Media of saved routines comes from the cache, Range requests included, so videos seek offline.
@@ -129,7 +178,7 @@ async function cachedPage(request) {
 async function page(request, event) {
   const url = new URL(request.url);
   const network = fetch(request).then(async (response) => {
-    if (response.ok && !response.redirected && response.type === "basic" && !NOT_CACHED.test(url.pathname)) {
+    if (response.ok && !response.redirected && response.type === "basic" && !NOT_CACHED.some((p) => url.pathname.startsWith(p))) {
       const copy = response.clone();
       event.waitUntil(remember(request, copy));
     }
@@ -143,7 +192,7 @@ async function page(request, event) {
     try {
       return await network; // slow but alive, and nothing saved: wait for it
     } catch (offline) {
-      return (await caches.match("/offline")) || Response.error();
+      return (await caches.match(facts.urls.offline)) || Response.error();
     }
   }
 }
@@ -157,28 +206,17 @@ async function remember(request, response) {
   if (await saved.match(request)) await saved.put(request, await cache.match(request)); // keep saved pages fresh
 }
 
-const indexKey = (id) => `/__saved__/${id}`;
-
-async function savedEntries() {
-  const cache = await caches.open(SAVED);
-  const entries = [];
-  for (const request of await cache.keys()) {
-    if (new URL(request.url).pathname.startsWith("/__saved__/")) entries.push(await (await cache.match(request)).json());
-  }
-  return entries;
-}
-
 async function saveRoutine(id, auto) {
-  const info = await fetch(`/routines/${Number(id)}/offline`, { credentials: "same-origin", headers: { Accept: "application/json" } });
+  const info = await fetch(facts.urls.routineOffline(id), { credentials: "same-origin", headers: { Accept: "application/json" } });
   if (!info.ok) throw new Error(info.status === 401 ? "Sign in to save routines." : "That routine can't be saved.");
   const routine = await info.json();
   const cache = await caches.open(SAVED);
-  const previous = await cache.match(indexKey(routine.id));
+  const previous = await cache.match(savedIndex.key(routine.id));
   const before = previous ? await previous.json() : null;
   let bytes = 0;
   for (const url of routine.urls) {
     let response = await cache.match(url);
-    if (!response || !url.startsWith("/media/")) { // pages are fetched again; media files never change
+    if (!response || !url.startsWith(MEDIA_PREFIX)) { // pages are fetched again; media files never change
       response = await fetch(url, { credentials: "same-origin" });
       if (!response.ok) throw new Error(`Couldn't download ${url}`);
       await cache.put(url, response.clone());
@@ -190,29 +228,18 @@ async function saveRoutine(id, auto) {
     bytes, saved_at: before ? before.saved_at : Date.now(), opened_at: Date.now(),
     auto: before ? before.auto && auto : auto,
   };
-  await cache.put(indexKey(routine.id), new Response(JSON.stringify(entry), { headers: { "Content-Type": "application/json" } }));
+  await cache.put(savedIndex.key(routine.id), new Response(JSON.stringify(entry), { headers: { "Content-Type": "application/json" } }));
   await pruneAuto();
   return entry;
 }
 
 async function pruneAuto() {
-  const autos = (await savedEntries()).filter((e) => e.auto).sort((a, b) => b.opened_at - a.opened_at);
-  for (const old of autos.slice(MAX_AUTO_SAVED)) await removeRoutine(old.id);
-}
-
-async function removeRoutine(id) {
-  const cache = await caches.open(SAVED);
-  const entries = await savedEntries();
-  const entry = entries.find((e) => String(e.id) === String(id));
-  if (!entry) return false;
-  const stillUsed = new Set(entries.filter((e) => e !== entry).flatMap((e) => e.urls));
-  for (const url of entry.urls) if (!stillUsed.has(url)) await cache.delete(url);
-  await cache.delete(indexKey(entry.id));
-  return true;
+  const autos = (await savedIndex.entries()).filter((e) => e.auto).sort((a, b) => b.opened_at - a.opened_at);
+  for (const old of autos.slice(MAX_AUTO_SAVED)) await savedIndex.remove(old.id);
 }
 
 async function refreshSaved() {
-  for (const entry of await savedEntries()) {
+  for (const entry of await savedIndex.entries()) {
     try { await saveRoutine(entry.id, entry.auto); } catch (error) { /* offline or signed out: keep the old copy */ }
   }
 }
@@ -220,6 +247,6 @@ async function refreshSaved() {
 // Log out / account deleted: nothing of this person stays on the phone.
 async function wipe() {
   for (const name of await caches.keys()) if (name !== SHELL) await caches.delete(name);
-  await LimberOutbox.clear();
+  await outbox.clear();
   return true;
 }

@@ -57,7 +57,12 @@ def test_coach_streams_a_proposal_which_is_applied_compared_and_restored(live_se
 
     claude.script = [claude.streamed(["Tight ", "hips ", "love ", "a ", "weekend ", "stretch."], delay=0.15,
                                      tool=("propose_plan_change", ADD_SUNDAY))]
-    page.goto(live_server + "/coach")
+    page.get_by_role("link", name="You").click()  # reached the way people do: boosted links, no page load
+    page.get_by_role("link", name=re.compile("^Coach")).click()
+    page.wait_for_url(live_server + "/coach")
+    page.get_by_label("Your message").fill("   ")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_text("Write 1 to 1000 characters.")).to_be_visible()  # a refused message says why
     page.get_by_label("Your message").fill("My hips are tight. Can you add something on Sunday?")
     page.get_by_role("button", name="Send").click()
     bubble = page.locator(".bubble-assistant").last

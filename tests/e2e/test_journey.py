@@ -3,7 +3,7 @@ import re
 
 from playwright.sync_api import expect
 
-from app.models import SessionLog
+from app.models import WorkoutLog
 from tests.conftest import answer_screening, sign_up_and_skip_to_dashboard
 
 
@@ -41,7 +41,7 @@ def test_core_loop_on_a_phone(live_server, page):
     page.get_by_role("button", name="Finish").click()
 
     expect(page.get_by_text("You're all set")).to_be_visible()
-    page.get_by_role("button", name=re.compile("Warm-up for running")).click()
+    page.get_by_role("button", name=re.compile("Running warm-up")).click()
     expect(page.get_by_role("heading", name="Running warm-up · 8 min")).to_be_visible()
     expect(page.get_by_text("Potentiate").first).to_be_visible()
     expect(page.get_by_text(re.compile("Left out \\d+ exercises that don't suit you today"))).to_be_visible()
@@ -67,7 +67,7 @@ def test_core_loop_on_a_phone(live_server, page):
     expect(page.get_by_text("Running warm-up · 8 min")).to_be_visible()
     expect(page.get_by_text("Too easy")).to_be_visible()
     expect(page.get_by_text("1 day in a row")).to_be_visible()
-    log = SessionLog.get()
+    log = WorkoutLog.get()
     assert log.rating == "too_easy" and log.steps_done == log.steps_total and not log.ended_early
 
 
@@ -83,7 +83,7 @@ def test_player_stop_for_pain_shows_emergency_advice_and_logs_it(live_server, pa
     page.get_by_label("Where?").select_option("chest")
     page.get_by_role("button", name="Save session").click()
     expect(page.get_by_role("heading", name="Saved")).to_be_visible()
-    log = SessionLog.get()
+    log = WorkoutLog.get()
     assert log.stopped_for_safety and log.ended_early and log.pain == "stopped" and log.pain_area == "chest"
 
 

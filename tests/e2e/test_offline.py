@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from app.catalog import media
+from app.media import service as media
 from app.db import db
-from app.models import LoginSession, Routine, SessionLog
+from app.models import SignIn, RoutineRecord, WorkoutLog
 from app.tasks import fetch_media
 from tests.conftest import sign_up_and_skip_to_dashboard
 
@@ -36,7 +36,7 @@ def eventually(page, script, timeout=15):
 
 
 def outbox(page):
-    return page.evaluate("LimberOutbox.all()")
+    return page.evaluate("Limber.outbox.all()")
 
 
 def cache_names(page):
@@ -45,11 +45,11 @@ def cache_names(page):
 
 def routine_with_video(app, page, media_host):
     """Quick-start a warm-up and give its first exercise a real video, cached by the Huey task."""
-    page.get_by_role("button", name=re.compile("Warm-up for")).click()
+    page.get_by_role("button", name=re.compile("warm-up")).click()
     page.wait_for_url(re.compile(r"/routines/\d+$"))
     routine_id = int(page.url.rsplit("/", 1)[1])
     with app.app_context(), db.connection_context():
-        first = Routine.get_by_id(routine_id).data["steps"][0]["exercise_id"]
+        first = RoutineRecord.get_by_id(routine_id).data["steps"][0]["exercise_id"]
         row, _ = media.add(first, f"{media_host.url}/clip.webm")
         fetch_media(row.id)
         assert media.for_exercises([first])
@@ -96,8 +96,8 @@ def play_to_the_end_offline(page, live_server, routine_id):
 
 def logs_for(email):
     with db.connection_context():
-        return list(SessionLog.select().join(SessionLog.account.rel_model)
-                    .where(SessionLog.account.rel_model.email == email))
+        return list(WorkoutLog.select().join(WorkoutLog.account.rel_model)
+                    .where(WorkoutLog.account.rel_model.email == email))
 
 
 def test_the_start_page_is_installable(live_server, browser_type, browser_type_launch_args, tmp_path):
@@ -135,7 +135,7 @@ def test_a_saved_routine_plays_offline_with_its_video_and_its_log_syncs_once(app
 
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    eventually(page, "LimberOutbox.all().then((items) => items.length === 0)")
+    eventually(page, "Limber.outbox.all().then((items) => items.length === 0)")
     expect(page.get_by_text("1 session waiting to sync")).to_be_hidden()
     logs = logs_for("basement@example.com")
     assert len(logs) == 1 and logs[0].rating == "too_easy" and logs[0].routine_id == routine_id
@@ -154,7 +154,7 @@ def test_a_log_kept_while_the_session_expired_syncs_after_signing_in(app, live_s
     context.set_offline(True)
     play_to_the_end_offline(page, live_server, routine_id)
     with db.connection_context():
-        LoginSession.delete().execute()  # the sign-in ran out while the phone was offline
+        SignIn.delete().execute()  # the sign-in ran out while the phone was offline
 
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
@@ -166,8 +166,87 @@ def test_a_log_kept_while_the_session_expired_syncs_after_signing_in(app, live_s
     page.get_by_label("Password").fill("a long enough password")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Saved for offline")).to_be_visible()
-    eventually(page, "LimberOutbox.all().then((items) => items.length === 0)")
+    eventually(page, "Limber.outbox.all().then((items) => items.length === 0)")
     assert len(logs_for("expired@example.com")) == 1
+
+
+# The scripts of a page rendered by the last release, before the front end was split up: no shared.js,
+# outbox.js and app.js on every page, and the player as an ES module (git show HEAD:templates/base.html).
+NEW_SCRIPT_TAG = re.compile(r'\s*<script src="/static/js/[^"]+" defer></script>')
+HTMX_TAG = re.compile(r'<script src="/static/vendor/htmx\.min\.js\?v=\w+" defer></script>')
+LAST_RELEASE_SCRIPTS = ('\n  <script src="/static/js/outbox.js?v=old" defer></script>'
+                        '\n  <script src="/static/js/app.js?v=old" defer></script>')
+LAST_RELEASE_PLAYER = '\n  <script type="module" src="/static/js/player.js?v=old"></script>'
+
+
+def make_saved_page_old(page, path, player=False):
+    """Rewrite a page in the worker's saved cache as the last release rendered it: what a phone
+    keeps when refreshing saved routines after a deploy failed (offline, or signed out)."""
+    saved = page.evaluate("""async (path) => {
+        const response = await (await caches.open('limber-saved')).match(path);
+        return { html: await response.text(), headers: [...response.headers] };
+    }""", path)
+    html, removed = NEW_SCRIPT_TAG.subn("", saved["html"])
+    assert removed >= 7 and "/static/js/" not in html  # shared.js, outbox.js, page.js … all gone
+    html, added = HTMX_TAG.subn(lambda m: m.group(0) + LAST_RELEASE_SCRIPTS + (LAST_RELEASE_PLAYER if player else ""),
+                                html)
+    assert added == 1
+    headers = [[k, v] for k, v in saved["headers"] if k.lower() not in ("content-length", "content-encoding")]
+    page.evaluate("""async ({ path, html, headers }) => {
+        await (await caches.open('limber-saved')).put(path, new Response(html, { headers }));
+    }""", {"path": path, "html": html, "headers": headers})
+
+
+def script_sources(page):
+    """[type, path?query] of every script the page loads, in order."""
+    return page.evaluate("""[...document.scripts].filter((s) => s.src)
+        .map((s) => [s.type, new URL(s.src).pathname + new URL(s.src).search])""")
+
+
+def test_a_routine_saved_before_a_deploy_still_plays_offline_and_its_log_syncs_once(live_server, page, context):
+    sign_up_and_skip_to_dashboard(live_server, page, "olddeploy@example.com")
+    page.get_by_role("button", name=re.compile("warm-up")).click()
+    page.wait_for_url(re.compile(r"/routines/\d+$"))
+    routine_id = int(page.url.rsplit("/", 1)[1])
+    save_for_offline(page, routine_id, live_server)
+    page.goto(live_server + "/")
+
+    # A deploy happened and the worker couldn't fetch the saved pages again: they name old script URLs
+    # (old ?v= hashes, app.js that no longer exists, the player as a module) and no shared.js.
+    context.set_offline(True)
+    make_saved_page_old(page, f"/routines/{routine_id}")
+    make_saved_page_old(page, f"/routines/{routine_id}/play", player=True)
+
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server}/routines/{routine_id}")
+    assert [src for _, src in script_sources(page)][1:] == ["/static/js/outbox.js?v=old", "/static/js/app.js?v=old"]
+    assert errors == []  # deferred scripts have run by the load event
+    assert page.evaluate("() => Boolean(window.Limber && Limber.sync && Limber.worker && Limber.outbox)")
+    expect(page.get_by_role("link", name="▶ Start")).to_be_visible()
+
+    page.goto(f"{live_server}/routines/{routine_id}/play?speed=100")
+    assert script_sources(page)[1:] == [["", "/static/js/outbox.js?v=old"], ["", "/static/js/app.js?v=old"],
+                                        ["module", "/static/js/player.js?v=old"]]
+    page.get_by_role("button", name="Start").click()
+    expect(page.get_by_role("heading", name="Nice work!")).to_be_visible(timeout=30000)
+    page.get_by_text("Too easy").click()
+    page.get_by_role("button", name="Save session").click()
+    expect(page.get_by_role("heading", name="Saved on this phone — will sync")).to_be_visible()
+    assert errors == []
+    queued = outbox(page)
+    assert len(queued) == 1 and queued[0]["routine_id"] == routine_id
+    assert logs_for("olddeploy@example.com") == []
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # the old page's own sync sends it
+    eventually(page, "Limber.outbox.all().then((items) => items.length === 0)")
+    logs = logs_for("olddeploy@example.com")
+    assert len(logs) == 1 and logs[0].rating == "too_easy" and logs[0].client_id == queued[0]["client_id"]
+    page.goto(live_server + "/history")
+    expect(page.get_by_text("Too easy")).to_be_visible()
+    page.reload()
+    assert len(logs_for("olddeploy@example.com")) == 1
 
 
 def test_an_unsaved_page_offline_shows_the_offline_page(live_server, page, context):
@@ -201,7 +280,7 @@ def deployable(app, tmp_path):
     """The app served from a copy of static/ on a fixed port, so a test can 'deploy' new files."""
     from werkzeug.serving import make_server
 
-    from app import create_app
+    from app import create_app, templating
     from app.db import bind
     from tests.conftest import free_port
 
@@ -215,6 +294,7 @@ def deployable(app, tmp_path):
         if servers:
             servers[-1].shutdown()
             servers[-1].server_close()
+        templating._settled.clear()  # a deploy is a new process: static URLs are worked out again
         new = create_app({**{k: app.config[k] for k in ("DATABASE_URL", "RATELIMIT_STORAGE_URI", "MEDIA_DIR")},
                           "STATIC_DIR": str(static)})
         bind(working)  # one database for every app in this process
@@ -239,15 +319,19 @@ def test_a_deploy_with_new_static_files_replaces_the_worker_and_its_caches(page,
 
     css = Path(static, "css", "app.css")
     css.write_text(css.read_text() + "\n.deployed { color: inherit; }\n")
+    script = Path(static, "js", "page.js")
+    script.write_text(script.read_text() + "\nwindow.deployedScript = true;\n")
     deploy()
     page.reload()
+    # The old worker still answers, but the new page gets the new script it names, from the network.
+    eventually(page, "window.deployedScript === true")
     with page.expect_navigation():  # the new worker takes over and the page reloads itself
         page.get_by_role("button", name="Reload to update").click()
     worker_ready(page)
     eventually(page, f"caches.keys().then((names) => !names.includes({old[0]!r}))")
     new = [name for name in cache_names(page) if name.startswith("limber-shell-")]
     assert len(new) == 1 and new != old
-    version = page.evaluate("LimberSW.ask({type: 'version'})")
+    version = page.evaluate("Limber.worker.ask({type: 'version'})")
     assert new == [f"limber-shell-{version}"]
 
 
@@ -282,11 +366,11 @@ def test_the_install_offer_waits_for_a_finished_session_and_is_remembered(live_s
 
 def test_a_youtube_video_gives_way_to_the_instructions_offline(app, live_server, page, context, no_media):
     sign_up_and_skip_to_dashboard(live_server, page, "tube@example.com")
-    page.get_by_role("button", name=re.compile("Warm-up for")).click()
+    page.get_by_role("button", name=re.compile("warm-up")).click()
     page.wait_for_url(re.compile(r"/routines/\d+$"))
     routine_id = int(page.url.rsplit("/", 1)[1])
     with app.app_context(), db.connection_context():
-        first = Routine.get_by_id(routine_id).data["steps"][0]["exercise_id"]
+        first = RoutineRecord.get_by_id(routine_id).data["steps"][0]["exercise_id"]
         media.add(first, "https://www.youtube.com/watch?v=dQw4w9WgXcQ")
     page.goto(f"{live_server}/routines/{routine_id}/play")
     frame = page.locator("#stage-media iframe")

@@ -7,7 +7,7 @@
   whose constraints are enforced as rows are written);
 * every account has exactly one profile, and every profile holds what the profile forms accept;
 * every plan's versions are 1 … plan.version with no gap or extra, each snapshot is one
-  ``plans.model.clean`` leaves as it is, the plan's name is its newest snapshot's name, and an
+  ``plans.week.clean`` leaves as it is, the plan's name is its newest snapshot's name, and an
   account has at most one active plan;
 * every session log passes ``sessions.logs.clean`` (the endpoint's own rules; only the "within the last
   60 days" window is left out, it depends on today) and the bounds behind it are checked again by hand;
@@ -126,7 +126,7 @@ def _accounts_and_profiles(out):
 
 def _plans(out):
     from app.models import Plan, PlanVersion
-    from app.plans import model
+    from app.plans import week
 
     numbers = {}
     for plan_id, number in PlanVersion.select(PlanVersion.plan, PlanVersion.number).tuples():
@@ -150,8 +150,8 @@ def _plans(out):
             out.append(f"account {account_id} has {len(plans)} active plans: {plans}")
     for version in PlanVersion.select():
         try:
-            again = model.clean(version.snapshot)
-        except model.PlanError as exc:
+            again = week.clean(version.snapshot)
+        except week.PlanError as exc:
             out.append(f"plan {version.plan_id} version {version.number} is not a valid plan: {exc.errors}")
             continue
         if again != version.snapshot:
@@ -162,11 +162,11 @@ def _plans(out):
 
 def _session_logs(out):
     from app.catalog import store
-    from app.models import SessionLog
-    from app.sessions import logs
+    from app.models import WorkoutLog
+    from app.workouts import logs
 
     known = store.by_id()
-    for log in SessionLog.select():
+    for log in WorkoutLog.select():
         problems = []
         if not 1 <= log.steps_total <= 500 or not 0 <= log.steps_done <= log.steps_total:
             problems.append(f"steps {log.steps_done}/{log.steps_total}")
@@ -190,9 +190,9 @@ def _session_logs(out):
 
 
 def _routines(out):
-    from app.models import Routine
+    from app.models import RoutineRecord
 
-    for routine in Routine.select(Routine.id, Routine.data):
+    for routine in RoutineRecord.select(RoutineRecord.id, RoutineRecord.data):
         steps = routine.data.get("steps") if isinstance(routine.data, dict) else None
         if not isinstance(steps, list) or not steps:
             out.append(f"routine {routine.id} has no steps")

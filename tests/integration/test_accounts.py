@@ -1,6 +1,6 @@
 import json
 
-from app.models import Account, LoginSession, Profile, Routine, SessionLog
+from app.models import Account, SignIn, Profile, RoutineRecord, WorkoutLog
 
 
 def test_signup_onboarding_and_dashboard(auth, client):
@@ -9,7 +9,7 @@ def test_signup_onboarding_and_dashboard(auth, client):
     response = auth.onboard(activity="football", minutes=10)
     assert response.status_code == 303
     page = client.get("/").get_data(as_text=True)
-    assert "Warm-up for football" in page and "10 min" in page
+    assert "Football warm-up" in page and "10 min" in page
 
 
 def test_passwords_are_hashed_with_a_slow_kdf_and_length_checked(auth, client):
@@ -55,7 +55,7 @@ def test_logout_invalidates_the_session_on_the_server(app, auth):
     auth.signup()
     cookie = auth.client.get_cookie("session").value
     auth.logout()
-    assert LoginSession.select().count() == 0
+    assert SignIn.select().count() == 0
     thief = app.test_client()
     thief.set_cookie("session", cookie)
     assert thief.get("/history").status_code == 302
@@ -109,7 +109,7 @@ def test_delete_account_removes_everything(person, client):
     assert Account.select().count() == 1
     response = person.post("/settings/delete", {"confirm": "DELETE", "password": "warm up well"})
     assert response.status_code == 303
-    for model in (Account, Profile, Routine, SessionLog, LoginSession):
+    for model in (Account, Profile, RoutineRecord, WorkoutLog, SignIn):
         assert model.select().count() == 0
 
 

@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from app.coach import client as ai_client
-from app.coach import quota
-from app.models import Account, AiJob, ChatMessage, Routine
+from app.ai import client as ai_client
+from app.ai import quota
+from app.models import Account, AiJob, ChatMessage, RoutineRecord
 from tests.conftest import Auth, ai_person, all_at_once, answer, build_with_ai, say, valid
 
 
@@ -33,7 +33,7 @@ def test_queued_builds_count_towards_the_daily_limit(app, client, auth, claude, 
     places = [build(auth, 6 + i) for i in range(5)]
     assert sum("/ai/jobs/" in p for p in places) == 3 and len(busy_queue) == 3
     assert AiJob.select().count() == 3
-    refused = [Routine.get_by_id(int(p.rsplit("/", 1)[1])) for p in places if "/routines/" in p]
+    refused = [RoutineRecord.get_by_id(int(p.rsplit("/", 1)[1])) for p in places if "/routines/" in p]
     assert len(refused) == 2
     assert all(r.built_by == "rules" and "today's 3 AI builds" in r.data["fallback_reason"] for r in refused)
     assert claude.requests == []
@@ -67,7 +67,7 @@ def test_the_global_ceiling_covers_everyone_and_both_kinds(app, client, auth, cl
     bo.post("/settings/ai", {"ai_enabled": "y", "coach_personality": "calm"})
     assert "/ai/jobs/" in build(auth, 7) and "/ai/jobs/" in build(bo, 7)
     refused = build(auth, 9)
-    routine = Routine.get_by_id(int(refused.rsplit("/", 1)[1]))
+    routine = RoutineRecord.get_by_id(int(refused.rsplit("/", 1)[1]))
     assert "limit for today across everyone" in routine.data["fallback_reason"]
     ana = Account.get(Account.email == "ana@example.com").id
     assert quota.used(ana, "routine") == 1  # refused by the ceiling: the person's own place was not kept

@@ -3,7 +3,7 @@ import datetime as dt
 import json
 import time
 
-from app.coach import jobs
+from app.ai import jobs, quota
 from app.models import AiJob, utcnow
 from app.tasks import build_ai_routine, sweep_ai_jobs
 from tests.conftest import Auth, ai_person, build_with_ai, catalog, request_from, valid
@@ -124,7 +124,7 @@ def test_the_daily_limit_and_reuse_of_an_identical_request(app, client, auth, cl
     monkeypatch.setitem(app.config, "AI_DAILY_LIMIT", 1)
     limited = build_with_ai(client, auth, minutes="11")
     assert limited.built_by == "rules" and "today's 1 AI builds" in limited.data["fallback_reason"]
-    assert jobs.used_today(first.account_id) == 1
+    assert quota.used(first.account_id, "routine") == 1
 
 
 def test_the_task_is_safe_to_run_twice_and_the_sweeper_recovers_a_lost_job(app, client, auth, claude):
@@ -132,12 +132,37 @@ def test_the_task_is_safe_to_run_twice_and_the_sweeper_recovers_a_lost_job(app, 
     with app.app_context():
         job = AiJob.create(account=auth_account_id(), params={"kind": "cooldown", "minutes": 6,
                                                               "activity": "running", "focus": []})
-        AiJob.update(created_at=utcnow() - dt.timedelta(minutes=5)).where(AiJob.id == job.id).execute()
+        queued_at = utcnow() - dt.timedelta(minutes=5)  # queued five minutes ago, its message lost
+        AiJob.update(created_at=queued_at, updated_at=queued_at).where(AiJob.id == job.id).execute()
         claude.script = [valid(claude)]
         assert sweep_ai_jobs.call_local() == [job.id]
         build_ai_routine.call_local(job.id)  # a duplicate delivery: nothing to do
     done = AiJob.get_by_id(job.id)
     assert done.status == "done" and done.attempts == 1 and len(claude.requests) == 1
+
+
+def test_a_build_whose_worker_keeps_dying_is_given_up_and_its_place_given_back(app, client, auth, claude):
+    ai_person(client, auth)
+    with app.app_context():
+        account_id = auth_account_id()
+        quota.take(account_id, "routine", app.config)  # the place the job took when it was started
+        dead_at = utcnow() - jobs.STALE_AFTER - dt.timedelta(seconds=5)
+        jobs_by_attempts = {}
+        for attempts in (jobs.MAX_ATTEMPTS - 1, jobs.MAX_ATTEMPTS):
+            job = AiJob.create(account=account_id, params={"kind": "cooldown", "minutes": 6, "activity": "running",
+                                                           "focus": []})
+            AiJob.update(status="running", attempts=attempts, started_at=dead_at, updated_at=dead_at).where(
+                AiJob.id == job.id).execute()
+            jobs_by_attempts[attempts] = job.id
+        claude.script = [valid(claude)]
+        assert sweep_ai_jobs.call_local() == [jobs_by_attempts[jobs.MAX_ATTEMPTS - 1]]  # one more try for this one
+        build_ai_routine.call_local(jobs_by_attempts[jobs.MAX_ATTEMPTS])  # a late queue message: refused too
+        assert quota.used(account_id, "routine") == 0
+    stopped = AiJob.get_by_id(jobs_by_attempts[jobs.MAX_ATTEMPTS])
+    assert (stopped.status, stopped.routine_id, stopped.attempts) == ("failed", None, jobs.MAX_ATTEMPTS)
+    page = client.get(f"/ai/jobs/{stopped.id}").get_data(as_text=True)
+    assert "Something went wrong building this routine" in page and "Try again" in page
+    assert "every 700ms" not in page  # the page stops polling
 
 
 def auth_account_id():

@@ -3,7 +3,7 @@ import json
 
 from app.catalog import store
 from app.catalog.data import load_file
-from app.models import Account, Exercise, LoginSession, utcnow
+from app.models import Account, ExerciseRecord, SignIn, utcnow
 
 
 def test_catalog_export_has_the_documented_keys(app):
@@ -19,9 +19,9 @@ def test_catalog_export_has_the_documented_keys(app):
 def test_catalog_load_is_idempotent_and_updates_edits(app):
     runner = app.test_cli_runner()
     assert "0 added, 0 updated" in runner.invoke(args=["catalog", "load"]).output
-    Exercise.update(name="Old name").where(Exercise.id == "glute-bridge").execute()
+    ExerciseRecord.update(name="Old name").where(ExerciseRecord.id == "glute-bridge").execute()
     assert "1 updated" in runner.invoke(args=["catalog", "load"]).output
-    assert Exercise.get_by_id("glute-bridge").name == "Glute bridge"
+    assert ExerciseRecord.get_by_id("glute-bridge").name == "Glute bridge"
     assert len(store.current()) == len(load_file())
 
 
@@ -41,9 +41,9 @@ def test_expired_logins_are_purged_by_the_task(person):
     from app.tasks import purge_expired_logins
 
     account = Account.get()
-    LoginSession.create(account=account, expires_at=utcnow() - dt.timedelta(days=1))
+    SignIn.create(account=account, expires_at=utcnow() - dt.timedelta(days=1))
     assert purge_expired_logins.call_local() == 1
-    assert LoginSession.select().count() == 1
+    assert SignIn.select().count() == 1
 
 
 def test_healthz(client):

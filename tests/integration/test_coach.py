@@ -65,7 +65,7 @@ def test_a_checked_proposal_is_applied_only_on_apply_as_an_ai_version(client, au
     got = events(answer(client, auth, message.id))
     assert [e for e, _ in got] == ["token", "proposal", "done"]
     card = got[1][1]
-    assert "Suggested change" in card and "Stretching, focus on hips · 10 min" in card and "Apply" in card
+    assert "Suggested change" in card and "Stretching, focus on hips · 10\u00a0min" in card and "Apply" in card
     assert Plan.get_by_id(plan_id).version == 1  # nothing changes before Apply
     page = client.get("/coach").get_data(as_text=True)  # after a reload: a real card, not its source (F9)
     assert f'<section class="proposal card" id="proposal-{message.id}"' in page and "&lt;section" not in page

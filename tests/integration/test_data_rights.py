@@ -17,7 +17,7 @@ from peewee import (
 
 from app.auth import accounts
 from app.db import SQLITE_PRAGMAS, JSONField, db
-from app.models import USER_MODELS, Account, AiJob, ChatMessage, LoginSession, OidcIdentity, Plan, Profile, Routine
+from app.models import USER_MODELS, Account, AiJob, ChatMessage, SignIn, OidcIdentity, Plan, Profile, RoutineRecord
 from tests.conftest import Auth, log_body, starter
 
 WHEN = dt.datetime(2026, 3, 4, 5, 6, 7)
@@ -113,7 +113,7 @@ def build_everything(app, auth, client, email="ana@example.com", marker="a priva
     routine = client.post("/routines/quick", data={"kind": "warmup", "activity": "running", "minutes": "8",
                                                    "csrf_token": auth.token("/")})
     assert routine.status_code in (200, 302, 303)
-    routine_id = mine(Routine, account_id).first().id
+    routine_id = mine(RoutineRecord, account_id).first().id
 
     token = client.get("/sessions/sync").json["csrf_token"]
     synced = client.post("/sessions/sync", json={"logs": [log_body(routine_id, note=f"{marker} in a session")]},
@@ -151,13 +151,13 @@ def test_export_has_every_column_of_every_row_of_every_table_but_two_secrets(app
     owned = owned_models()
 
     # The only things left out, on purpose: a password hash and sign-in tokens.
-    assert accounts.EXPORT_EXCLUDED == {Account: {"password_hash"}, LoginSession: {"token"}}
+    assert accounts.EXPORT_EXCLUDED == {Account: {"password_hash"}, SignIn: {"token"}}
     text = response.get_data(as_text=True)
-    for row in mine(LoginSession, account_id):
+    for row in mine(SignIn, account_id):
         assert row.token not in text
     assert Account.get_by_id(account_id).password_hash not in text
     assert data["account"]["password_set"] is True and data["account"]["live_sign_ins"] == 2
-    assert {"created_at", "expires_at"} <= set(section_rows(data, LoginSession)[0])
+    assert {"created_at", "expires_at"} <= set(section_rows(data, SignIn)[0])
     assert data["about"]["left_out"]
 
     checked = set()

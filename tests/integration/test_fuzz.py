@@ -4,10 +4,11 @@ may be left half-written (tests/integration/dbcheck.py).
 The routes come from ``app.url_map``, so a new route is fuzzed without touching this file: every
 rule that takes POST, and every GET rule that has path arguments or reads query arguments. Field
 names come from the real forms: the ``<form>``s of the rendered pages, the WTForms classes the view
-uses, and the names the view reads from ``request.form`` / ``request.args``. Values are the awkward
+uses (its GET forms for the query string), and the names the view reads from ``request.form`` /
+``request.args``. Values are the awkward
 ones: 400-digit and 2**63 numbers, 1e309/nan/inf, NUL, right-to-left marks, emoji, 100 kB strings,
 lists where one value is expected, empty and missing fields, junk field names. The JSON endpoints
-(``POST /sessions``, ``POST /sessions/sync``) get bodies built from a valid session log with fields of
+(``POST /sessions/sync``) get bodies built from a valid session log with fields of
 the wrong type, 1000+ levels of nesting, huge numbers and wrong content types. Every request carries
 a valid CSRF token (the point is to reach the handlers) and some carry the htmx headers. Ids in URLs
 are the signed-in person's own (a routine, a plan with 2 versions, a session log, coach messages with
@@ -44,7 +45,7 @@ from flask import request_started
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 
-from tests.conftest import Auth, csrf_from, log_body, quick, starter
+from tests.conftest import Auth, csrf_from, log_body, quick, starter, sync_one
 from tests.integration import dbcheck
 
 pytestmark = pytest.mark.usefixtures("no_media")
@@ -252,10 +253,13 @@ def reached_source(function):
     return "\n".join(parts), module
 
 
-def wtforms_fields(source, module):
-    """name -> choices of the FlaskForm classes (or dicts of them) the view's source names."""
+def wtforms_fields(source, module, query=False):
+    """name -> choices of the FlaskForm classes (or dicts of them) the view's source names: the posted
+    ones, or (``query``) the GET forms, which read the query string (app.forms.QueryForm)."""
     from flask_wtf import FlaskForm
     from wtforms.fields.core import UnboundField
+
+    from app.forms import QueryForm
 
     classes = []
     for name, value in vars(module).items():
@@ -265,6 +269,7 @@ def wtforms_fields(source, module):
             classes.append(value)
         elif isinstance(value, dict):
             classes += [c for c in value.values() if inspect.isclass(c) and issubclass(c, FlaskForm)]
+    classes = [c for c in classes if issubclass(c, QueryForm) == query]
     out = {}
     for form_class in classes:
         for name in dir(form_class):
@@ -330,11 +335,13 @@ def discover(app):
         for name, values in wtforms_fields(source, module).items():
             fields.setdefault(name, set()).update(values)
         query = {name: set() for name in arg_names}
+        for name, values in wtforms_fields(source, module, query=True).items():
+            query.setdefault(name, set()).update(values)
         if "POST" in rule.methods:
             reads_json = re.search(r"get_json|request\.(?:json|is_json)|parse_json|loads\(request", source)
             kind = "json" if reads_json else "form"
             routes.append(Route(rule, "POST", kind, fields=dict(fields), query=dict(query), names=names))
-        if "GET" in rule.methods and (rule.arguments or arg_names):
+        if "GET" in rule.methods and (rule.arguments or query):
             routes.append(Route(rule, "GET", "get", query=dict(query), names=names))
     return routes
 
@@ -475,7 +482,7 @@ class Fuzzer:
     # --- the person's things, which the fuzzed ids point at
 
     def setup(self, monkeypatch):
-        from app.catalog import fetch
+        from app.media import fetch
         from app.models import AiJob, Plan
 
         def refuse(url, *args, **kwargs):
@@ -491,7 +498,7 @@ class Fuzzer:
         eve_plan = starter(other)
         eve_log = log_body(None, client_id=str(uuid.uuid4()))
         eve_log.update(self.fresh_times())
-        assert other.client.post("/sessions", json=eve_log, headers={"X-CSRFToken": other.token("/")}).status_code == 201
+        assert sync_one(other.client, eve_log, other.token("/"))[0] == 201
         self.eve_log_id = eve_log["client_id"]
         from app.models import Account, ChatMessage
 
@@ -509,7 +516,7 @@ class Fuzzer:
         assert response.status_code == 303 and Plan.get_by_id(self.plan_id).version == 2
         log = log_body(self.routine_id)
         log.update(self.fresh_times())
-        assert self.client.post("/sessions", json=log, headers={"X-CSRFToken": self.csrf}).status_code == 201
+        assert sync_one(self.client, log, self.csrf)[0] == 201
         self.log = log
         notice = self.client.post("/coach/messages", data={"csrf_token": self.csrf, "message": "Any tips?"},
                                   headers={"HX-Request": "true"})
@@ -523,7 +530,7 @@ class Fuzzer:
         """A downloaded image, as the media task leaves it (the download itself is stubbed out)."""
         import hashlib
 
-        from app.catalog import media
+        from app.media import service as media
         from app.models import ExerciseMedia
 
         content = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
@@ -546,10 +553,10 @@ class Fuzzer:
 
     def prime(self):
         """Make sure the things the ids point at are there and in a state the handlers act on."""
-        from app.catalog import media
-        from app.coach import chat
+        from app.media import service as media
         from app.models import ChatMessage, ExerciseMedia, Plan, Profile
-        from app.plans import model as plans_model
+        from app.plans import proposals
+        from app.plans import week as plans_week
         from app.tasks import fetch_media
 
         with self.app.app_context():
@@ -559,13 +566,13 @@ class Fuzzer:
             message = ChatMessage.get_or_none(ChatMessage.id == (self.proposal_id or 0))
             if message is None or message.proposal_status != "pending":
                 profile = Profile.get(Profile.account == self.account_id)
-                for day in plans_model.DAYS:
+                for day in plans_week.DAYS:
                     for op in ({"op": "add", "day": day, "entry": {"kind": "mobility", "activity": "general",
                                                                   "minutes": 5, "focus": []}},
                                {"op": "remove", "day": day, "index": 0}):
                         try:
-                            proposal = chat.check_proposal(profile, [op], "A fuzz-test suggestion")
-                        except plans_model.PlanError:
+                            proposal = proposals.check(profile, [op], "A fuzz-test suggestion")
+                        except plans_week.PlanError:
                             continue
                         self.proposal_id = ChatMessage.create(
                             account=self.account_id, role="assistant", content="How about this?", proposal=proposal,
@@ -602,7 +609,7 @@ class Fuzzer:
         self.set_admin(True)
         pages = []
         for rule in self.app.url_map.iter_rules():
-            if skipped(rule) or "GET" not in rule.methods or rule.endpoint in ("catalog.media_file",):
+            if skipped(rule) or "GET" not in rule.methods or rule.endpoint in ("media.file",):
                 continue
             args = {}
             for name in rule.arguments:
@@ -1057,8 +1064,8 @@ def test_no_input_to_any_form_or_json_endpoint_gives_a_5xx(app, fuzzer):
     for route in routes:
         fuzzer.probe(route)
     titles = {r.title for r in routes}
-    assert {"POST /sessions", "POST /sessions/sync", "GET /plans/<id:plan_id>/compare"} <= titles, titles
-    assert {"POST /sessions", "POST /sessions/sync"} <= {r.title for r in routes if r.kind == "json"}
+    assert {"POST /sessions/sync", "GET /plans/<id:plan_id>/compare", "GET /exercises"} <= titles, titles
+    assert {"POST /sessions/sync"} <= {r.title for r in routes if r.kind == "json"}
     assert not any(r.protected for r in routes if r.rule.endpoint in ("auth.signup", "auth.login"))
     fuzzer.check("before the fuzz")
     for route in routes:

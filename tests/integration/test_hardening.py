@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from app.models import Account, OidcIdentity, Plan, SessionLog
-from tests.conftest import a_log, csrf_from, starter
+from app.models import Account, OidcIdentity, Plan, WorkoutLog
+from tests.conftest import a_log, csrf_from, starter, sync_one
 
 # -- F2: only same-site paths survive the log-in redirect ------------------------------------------
 
@@ -50,24 +50,23 @@ def test_a_same_site_next_is_kept(auth, client, target):
 def test_deeply_nested_json_is_a_400(person, client, depth):
     token = person.token("/history")
     body = "[" * depth + "]" * depth
-    for path in ("/sessions", "/sessions/sync"):
-        response = client.post(path, data=body, content_type="application/json", headers={"X-CSRFToken": token})
-        assert response.status_code == 400, (path, depth)
-        assert "nested more than 16 levels" in response.json["message"]
+    response = client.post("/sessions/sync", data=body, content_type="application/json", headers={"X-CSRFToken": token})
+    assert response.status_code == 400, depth
+    assert "nested more than 16 levels" in response.json["message"]
     deep = "x"
     for _ in range(18):
         deep = [deep]
     nested_log = {**a_log(), "note": {"a": deep}}
     response = client.post("/sessions/sync", data=json.dumps({"logs": [nested_log]}),
                            content_type="application/json", headers={"X-CSRFToken": token})
-    assert response.status_code == 400 and SessionLog.select().count() == 0
+    assert response.status_code == 400 and WorkoutLog.select().count() == 0
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting(person, client):
     log = {**a_log(), "note": "[[[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{{{{{{{{{{ \\\" [[[["}
-    response = client.post("/sessions", data=json.dumps(log), content_type="application/json",
+    response = client.post("/sessions/sync", data=json.dumps({"logs": [log]}), content_type="application/json",
                            headers={"X-CSRFToken": person.token("/history")})
-    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.status_code == 200 and response.json["results"][0]["status"] == 201, response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("number", ["9223372036854775808", "1" + "0" * 40, "-9223372036854775809", "0", "3"])
@@ -215,14 +214,11 @@ def test_nul_characters_are_refused_everywhere_with_a_message(person, client):
     assert client.get("/exercises?q=a%00b").status_code == 400
     assert Plan.select().count() == 0
     log = {**a_log(), "title": "Warm\u0000-up", "note": "fine\u0000 still"}  # a session is kept, NUL dropped
-    response = client.post("/sessions", data=json.dumps(log), content_type="application/json",
-                           headers={"X-CSRFToken": token})
-    assert response.status_code == 201
-    stored = SessionLog.get()
+    assert sync_one(client, log, token)[0] == 201
+    stored = WorkoutLog.get()
     assert (stored.title, stored.note) == ("Warm-up", "fine still")
-    empty = client.post("/sessions", data=json.dumps({**a_log(), "title": "\u0000"}), content_type="application/json",
-                        headers={"X-CSRFToken": token})
-    assert empty.status_code == 400 and "title" in empty.json["fields"]
+    status, result = sync_one(client, {**a_log(), "title": "\u0000"}, token)
+    assert status == 400 and "title" in result["errors"]
 
 
 @pytest.mark.parametrize("body", ["2", "1e400", "false", '["a"]', "[null]", '{"email": {"a": 1}, "password": "x"}',
@@ -252,8 +248,10 @@ def test_an_account_without_a_password_is_deleted_with_delete_alone(app, oidc_pr
 
 
 def test_personal_json_is_never_cached_and_cross_origin_use_is_refused(person, client):
-    for response in (client.get("/sessions/sync"), client.post("/sessions", data="{}", content_type="application/json",
-                                                               headers={"X-CSRFToken": person.token("/history")}),
+    refused = client.post("/sessions/sync", data="{}", content_type="application/json",
+                          headers={"X-CSRFToken": person.token("/history")})
+    assert refused.status_code == 400 and refused.is_json
+    for response in (client.get("/sessions/sync"), refused,
                      client.get("/")):
         assert "no-store" in response.headers["Cache-Control"]
         assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 import urllib3
 
-from app.catalog import fetch, media
 from app.db import db
+from app.media import fetch, jobs
+from app.media import service as media
 from app.models import ExerciseMedia, utcnow
 from app.tasks import fetch_media, media_limits, sweep_media
 
@@ -77,11 +78,11 @@ def media_file(app, name, age, body=b"\x1a\x45\xdf\xa3 half a video"):
 
 
 def run_in_background(app, media_id):
-    """media.run in a thread, as a worker would; returns (thread, result dict)."""
+    """jobs.run in a thread, as a worker would; returns (thread, result dict)."""
     result = {}
 
     def work():
-        result["status"] = media.run(media_id, app.config["MEDIA_DIR"], media_limits(app.config))
+        result["status"] = jobs.run(media_id, app.config["MEDIA_DIR"], media_limits(app.config))
 
     thread = threading.Thread(target=work, daemon=True)
     thread.start()
@@ -237,16 +238,16 @@ def test_the_sweeper_recovers_a_download_whose_worker_was_killed(app, media_host
     parts = leftovers(app)
     assert len(parts) == 1 and parts[0].startswith(f".part-{media_id}-")  # the dead attempt's half file
     beat = stuck.updated_at  # its last heartbeat
-    assert media.due_for_retry(now=beat + dt.timedelta(seconds=45)) == []  # a heartbeat 45 s old: alive
-    assert media.due_for_retry(now=beat + media.STALE_AFTER + dt.timedelta(seconds=1)) == [media_id]  # ~1 min: dead
+    assert jobs.due_for_retry(now=beat + dt.timedelta(seconds=45)) == []  # a heartbeat 45 s old: alive
+    assert jobs.due_for_retry(now=beat + jobs.STALE_AFTER + dt.timedelta(seconds=1)) == [media_id]  # ~1 min: dead
     with app.app_context():
         assert sweep_media.call_local() == []  # a download with a fresh heartbeat is left alone…
     assert leftovers(app) == parts
     # …until a minute has gone by without a heartbeat (and without a write to its file).
-    a_minute_ago = utcnow() - media.STALE_AFTER - dt.timedelta(seconds=1)
+    a_minute_ago = utcnow() - jobs.STALE_AFTER - dt.timedelta(seconds=1)
     with db.connection_context():
         ExerciseMedia.update(updated_at=a_minute_ago).execute()
-    old = time.time() - media.STALE_AFTER.total_seconds() - 1
+    old = time.time() - jobs.STALE_AFTER.total_seconds() - 1
     os.utime(Path(app.config["MEDIA_DIR"]) / parts[0], (old, old))
     media_host.slow_seconds = 0.5
     with app.app_context():
@@ -314,10 +315,10 @@ def test_a_redirect_to_an_ipv6_address_embedding_the_metadata_service_is_refused
 # -- F4: heartbeats, dead workers and their partial files --------------------------------------
 def test_the_stale_window_is_about_a_minute_and_well_above_the_fetchers_timeouts():
     limits = fetch.Limits()
-    longest_silence = media.HEARTBEAT_EVERY.total_seconds() + limits.connect_timeout + limits.read_timeout
-    assert dt.timedelta(seconds=45) <= media.STALE_AFTER <= dt.timedelta(seconds=90)
-    assert media.STALE_AFTER.total_seconds() >= 2 * longest_silence
-    assert dt.timedelta(seconds=1) <= media.HEARTBEAT_EVERY <= dt.timedelta(seconds=10)
+    longest_silence = jobs.HEARTBEAT_EVERY.total_seconds() + limits.connect_timeout + limits.read_timeout
+    assert dt.timedelta(seconds=45) <= jobs.STALE_AFTER <= dt.timedelta(seconds=90)
+    assert jobs.STALE_AFTER.total_seconds() >= 2 * longest_silence
+    assert dt.timedelta(seconds=1) <= jobs.HEARTBEAT_EVERY <= dt.timedelta(seconds=10)
 
 
 def test_fetch_reports_progress_and_names_its_part_file_after_the_tag(media_host, media_files, tmp_path):
@@ -349,9 +350,22 @@ def test_whatever_the_progress_callback_raises_stops_the_download_and_removes_th
 def test_a_dead_download_is_due_once_its_heartbeat_is_a_minute_old_not_ten(app, media_host):
     media_id = left_by_a_dead_worker(app, f"{media_host.url}/clip.webm", heartbeat_age=dt.timedelta(seconds=30))
     now = utcnow()
-    assert media.due_for_retry(now=now) == []
-    assert media.due_for_retry(now=now + dt.timedelta(seconds=25)) == []  # heartbeat 55 s old
-    assert media.due_for_retry(now=now + dt.timedelta(seconds=31)) == [media_id]  # 61 s old
+    assert jobs.due_for_retry(now=now) == []
+    assert jobs.due_for_retry(now=now + dt.timedelta(seconds=25)) == []  # heartbeat 55 s old
+    assert jobs.due_for_retry(now=now + dt.timedelta(seconds=31)) == [media_id]  # 61 s old
+
+
+def test_a_download_whose_worker_keeps_dying_is_given_up_not_retried_for_ever(app, media_host):
+    media_id = left_by_a_dead_worker(app, f"{media_host.url}/clip.webm", heartbeat_age=dt.timedelta(minutes=5))
+    with db.connection_context():
+        ExerciseMedia.update(attempts=jobs.MAX_ATTEMPTS).where(ExerciseMedia.id == media_id).execute()
+    before = media_host.hits["/clip.webm"]
+    with app.app_context():
+        assert sweep_media.call_local() == []
+        fetch_media(media_id)  # a late queue message: the claim refuses it as well
+    row = reload(media_id)
+    assert (row.status, row.transient) == ("failed", False) and "kept stopping its worker" in row.reason
+    assert media_host.hits["/clip.webm"] == before
 
 
 def test_a_live_download_with_a_fresh_heartbeat_is_not_reclaimed(app, media_host):
@@ -389,20 +403,20 @@ def test_the_sweeper_deletes_part_files_nobody_has_written_to_for_a_minute(app, 
     fresh = media_file(app, ".part-6-def456", age=dt.timedelta(seconds=30))
     finished = [media_file(app, "cd" * 32 + ".webm", age=dt.timedelta(days=2), body=media_files["clip.webm"]),
                 media_file(app, "ef" * 32 + ".png", age=dt.timedelta(days=400), body=media_files["pose.png"])]
-    assert media.sweep_parts(app.config["MEDIA_DIR"]) == sorted([old.name, untagged.name])
+    assert jobs.sweep_parts(app.config["MEDIA_DIR"]) == sorted([old.name, untagged.name])
     assert fresh.exists() and all(path.exists() for path in finished)
     later = utcnow() + dt.timedelta(seconds=31)  # the fresh one has now gone a minute without a write, too
-    assert media.sweep_parts(app.config["MEDIA_DIR"], now=later) == [fresh.name]
+    assert jobs.sweep_parts(app.config["MEDIA_DIR"], now=later) == [fresh.name]
     assert all(path.exists() for path in finished)
     again = media_file(app, ".part-8-ghi789", age=dt.timedelta(minutes=5))
     with app.app_context():
         assert sweep_media.call_local() == []  # the periodic task sweeps part files as well
     assert not again.exists() and all(path.exists() for path in finished)
-    assert media.sweep_parts(Path(app.config["MEDIA_DIR"]) / "missing") == []
+    assert jobs.sweep_parts(Path(app.config["MEDIA_DIR"]) / "missing") == []
 
 
 def test_a_download_beats_its_heartbeat_while_it_runs(app, media_host, monkeypatch):
-    monkeypatch.setattr(media, "HEARTBEAT_EVERY", dt.timedelta(seconds=0.2))
+    monkeypatch.setattr(jobs, "HEARTBEAT_EVERY", dt.timedelta(seconds=0.2))
     media_host.slow_seconds = 2  # within MEDIA_TIMEOUT (3 s in tests)
     media_id = queued(app, f"{media_host.url}/slow.webm")
     thread, result = run_in_background(app, media_id)
@@ -422,7 +436,7 @@ def test_a_download_beats_its_heartbeat_while_it_runs(app, media_host, monkeypat
 def test_a_worker_whose_job_was_taken_over_stops_and_leaves_the_row_alone(app, media_host, monkeypatch):
     """It only looked dead (say the database was out of reach): its next heartbeat finds the
     claim gone, so it stops, removes its part file and writes nothing."""
-    monkeypatch.setattr(media, "HEARTBEAT_EVERY", dt.timedelta(seconds=0.2))
+    monkeypatch.setattr(jobs, "HEARTBEAT_EVERY", dt.timedelta(seconds=0.2))
     media_host.slow_seconds = 2
     media_id = queued(app, f"{media_host.url}/slow.webm")
     thread, result = run_in_background(app, media_id)

@@ -1,6 +1,6 @@
 """Plans through the web: starter plan, today on the dashboard, edits as versions, diff, restore,
 stale edits refused, other people's plans invisible."""
-from app.models import Plan, PlanVersion, Routine
+from app.models import Plan, PlanVersion, RoutineRecord
 from app.plans import service
 from tests.conftest import Auth, quick, starter
 
@@ -30,9 +30,9 @@ def test_every_edit_is_a_version_that_can_be_compared_and_restored(client, perso
     assert remove.status_code == 303
     assert Plan.get_by_id(plan_id).version == 3
     history = client.get(f"/plans/{plan_id}/history").get_data(as_text=True)
-    assert "Added Sunday: Stretching, focus on hamstrings, hips · 20 min" in history and "Removed Monday" in history
+    assert "Added Sunday: Stretching, focus on hamstrings, hips · 20\u00a0min" in history and "Removed Monday" in history
     diff = client.get(f"/plans/{plan_id}/compare?a=1&b=3").get_data(as_text=True)
-    assert "Stretching, focus on hamstrings, hips · 20 min" in diff and "Warm-up for running · 8 min" in diff
+    assert "Stretching, focus on hamstrings, hips · 20\u00a0min" in diff and "Running warm-up · 8\u00a0min" in diff
     restored = client.post(f"/plans/{plan_id}/versions/1/restore", data={"csrf_token": token, "base": "3"})
     assert restored.status_code == 303
     plan = Plan.get_by_id(plan_id)
@@ -82,7 +82,7 @@ def test_a_routine_can_be_pinned_to_a_day(client, person):
                                                             "routine_id": str(routine_id)})
     assert pinned.status_code == 303
     sunday = service.current(Plan.get_by_id(plan_id)).snapshot["days"]["sun"]
-    assert sunday == [{"routine_id": routine_id, "title": Routine.get_by_id(routine_id).title}]
+    assert sunday == [{"routine_id": routine_id, "title": RoutineRecord.get_by_id(routine_id).title}]
 
 
 def test_other_peoples_plans_and_routines_are_404(app, client, person):

@@ -5,9 +5,9 @@ import struct
 
 import pytest
 
-from app.catalog import media
+from app.media import service as media
 from app.db import db
-from app.models import Routine
+from app.models import RoutineRecord
 from app.pwa.views import static_version
 from app.tasks import fetch_media
 from tests.conftest import Auth, quick
@@ -74,7 +74,7 @@ def test_the_offline_shell_is_the_same_for_everybody_and_touches_no_session(clie
 
 def test_saving_a_routine_lists_its_pages_and_media_for_its_owner_only(app, client, person, media_host, no_media):
     routine_id = quick(person)
-    first = Routine.get_by_id(routine_id).data["steps"][0]["exercise_id"]
+    first = RoutineRecord.get_by_id(routine_id).data["steps"][0]["exercise_id"]
     with app.app_context(), db.connection_context():
         row, _ = media.add(first, f"{media_host.url}/clip.webm")
         fetch_media(row.id)
@@ -95,7 +95,7 @@ def test_saving_a_routine_lists_its_pages_and_media_for_its_owner_only(app, clie
 
 def test_youtube_is_embedded_from_the_privacy_domain_only(app, client, person, no_media):
     routine_id = quick(person)
-    first = Routine.get_by_id(routine_id).data["steps"][0]["exercise_id"]
+    first = RoutineRecord.get_by_id(routine_id).data["steps"][0]["exercise_id"]
     with app.app_context(), db.connection_context():
         media.add(first, "https://youtu.be/dQw4w9WgXcQ")
     player = client.get(f"/routines/{routine_id}/play")

@@ -1,14 +1,14 @@
 import uuid
 
-from app.models import Routine, SessionLog
-from tests.conftest import log_body, quick
+from app.models import RoutineRecord, WorkoutLog
+from tests.conftest import log_body, quick, sync_one
 
 
 def test_quick_start_builds_a_stored_routine_page(person, client):
     routine_id = quick(person)
     page = client.get(f"/routines/{routine_id}").get_data(as_text=True)
     assert "Running warm-up · 8\u00a0min" in page and "Potentiate" in page and "Swap" in page
-    row = Routine.get_by_id(routine_id)
+    row = RoutineRecord.get_by_id(routine_id)
     assert abs(row.data["total_seconds"] - 480) <= 48
 
 
@@ -17,7 +17,7 @@ def test_routine_form_validates(person, client):
     assert response.status_code == 422 and "3 to 30" in response.get_data(as_text=True)
     response = person.post("/routines", {"kind": "nap", "activity": "running", "minutes": "8"}, token_from="/")
     assert response.status_code == 422
-    assert Routine.select().count() == 0
+    assert RoutineRecord.select().count() == 0
     response = person.post("/routines", {"kind": "cooldown", "activity": "cycling", "minutes": "12",
                                          "focus": ["hamstrings"]}, token_from="/")
     assert response.status_code == 303
@@ -25,12 +25,12 @@ def test_routine_form_validates(person, client):
 
 def test_swap_returns_a_partial_for_htmx_and_changes_the_step(person, client):
     routine_id = quick(person)
-    before = Routine.get_by_id(routine_id).data["steps"][0]["exercise_id"]
+    before = RoutineRecord.get_by_id(routine_id).data["steps"][0]["exercise_id"]
     response = client.post(f"/routines/{routine_id}/steps/0/swap", headers={"HX-Request": "true",
                            "X-CSRFToken": person.token("/")})
     assert response.status_code == 200 and "<html" not in response.get_data(as_text=True)
     assert "HX-Request" in response.headers["Vary"]
-    assert Routine.get_by_id(routine_id).data["steps"][0]["exercise_id"] != before
+    assert RoutineRecord.get_by_id(routine_id).data["steps"][0]["exercise_id"] != before
     assert client.post(f"/routines/{routine_id}/steps/999/swap", headers={"X-CSRFToken": person.token("/")}).status_code == 404
 
 
@@ -38,7 +38,7 @@ def test_shuffle_keeps_the_routine_valid(person, client):
     routine_id = quick(person, kind="flexibility", activity="general", minutes="12")
     response = client.post(f"/routines/{routine_id}/shuffle", data={"csrf_token": person.token("/")})
     assert response.status_code == 303
-    assert abs(Routine.get_by_id(routine_id).data["total_seconds"] - 720) <= 72
+    assert abs(RoutineRecord.get_by_id(routine_id).data["total_seconds"] - 720) <= 72
 
 
 def test_player_page_embeds_the_routine_without_inline_script(person, client):
@@ -61,7 +61,7 @@ def test_another_persons_routine_is_404(app, person, auth):
     assert other.post(f"/routines/{routine_id}/shuffle", data={"csrf_token": token}).status_code == 404
     assert other.post(f"/routines/{routine_id}/steps/0/swap", headers={"X-CSRFToken": token}).status_code == 404
     log = log_body(routine_id)
-    assert other.post("/sessions", json=log, headers={"X-CSRFToken": token}).status_code == 400
+    assert sync_one(other, log, token)[0] == 400
 
 
 def test_session_log_is_idempotent_and_steers_the_next_routine(person, client, monkeypatch):
@@ -70,20 +70,20 @@ def test_session_log_is_idempotent_and_steers_the_next_routine(person, client, m
     from app import models
     now = dt.datetime(2026, 11, 22, 7, 30)
     monkeypatch.setattr(models, "utcnow", lambda: now)
-    monkeypatch.setattr("app.sessions.logs.utcnow", lambda: now)
+    monkeypatch.setattr("app.workouts.logs.utcnow", lambda: now)
     routine_id = quick(person)
     body = log_body(routine_id)
     headers = {"X-CSRFToken": person.token("/")}
-    first = client.post("/sessions", json=body, headers=headers)
-    assert first.status_code == 201
+    status, first = sync_one(client, body, headers["X-CSRFToken"])
+    assert status == 201
     for _ in range(3):
-        again = client.post("/sessions", json=body, headers=headers)
-        assert again.status_code == 200 and again.json["id"] == first.json["id"]
-    assert SessionLog.select().count() == 1
+        status, again = sync_one(client, body, headers["X-CSRFToken"])
+        assert status == 200 and again["log"]["id"] == first["log"]["id"]
+    assert WorkoutLog.select().count() == 1
     page = client.get("/history").get_data(as_text=True)
     assert "Running warm-up" in page and "Too easy" in page and "felt good" in page
     next_id = quick(person)
-    assert Routine.get_by_id(next_id).request["feedback"] == "too_easy"
+    assert RoutineRecord.get_by_id(next_id).request["feedback"] == "too_easy"
 
 
 def test_bad_session_logs_are_400_with_field_errors_and_nothing_stored(person, client):
@@ -91,15 +91,15 @@ def test_bad_session_logs_are_400_with_field_errors_and_nothing_stored(person, c
     headers = {"X-CSRFToken": person.token("/")}
     for bad in ({"client_id": "nope"}, {"rating": "amazing"}, {"pain_area": "elbow"}, {"note": "x" * 501},
                 {"steps_done": 99}, {"finished_at": "yesterday"}, {"exercise_ids": ["made-up"]}, {"kind": "nap"}):
-        response = client.post("/sessions", json=log_body(routine_id, **bad), headers=headers)
-        assert response.status_code == 400 and response.json["fields"]
-    assert client.post("/sessions", data="not json", headers=headers).status_code == 400
-    assert client.post("/sessions", json=log_body(routine_id)).status_code == 400  # no CSRF token
-    assert SessionLog.select().count() == 0
+        status, result = sync_one(client, log_body(routine_id, **bad), headers["X-CSRFToken"])
+        assert status == 400 and result["errors"]
+    assert client.post("/sessions/sync", data="not json", headers=headers).status_code == 400
+    assert sync_one(client, log_body(routine_id)) == (400, None)  # no CSRF token
+    assert WorkoutLog.select().count() == 0
 
 
 def test_session_log_when_signed_out_is_401_json(client):
-    response = client.post("/sessions", json={}, headers={"Accept": "application/json"})
+    response = client.post("/sessions/sync", json={}, headers={"Accept": "application/json"})
     assert response.status_code in (400, 401)
 
 
@@ -110,28 +110,27 @@ def test_replayed_uuid_from_someone_else_is_a_conflict(app, person, client):
     now = dt.datetime.now(dt.timezone.utc)
     body.update(started_at=(now - dt.timedelta(minutes=8)).isoformat(), finished_at=now.isoformat(),
                 local_date=now.date().isoformat())
-    assert client.post("/sessions", json=body, headers={"X-CSRFToken": person.token("/")}).status_code == 201
+    assert sync_one(client, body, person.token("/"))[0] == 201
     from tests.conftest import Auth
     other = Auth(app.test_client())
     other.signup(email="eve@example.com")
     other.onboard()
     body.pop("routine_id")
-    response = other.client.post("/sessions", json=body, headers={"X-CSRFToken": other.token("/")})
-    assert response.status_code == 409
-    assert SessionLog.select().count() == 1
+    assert sync_one(other.client, body, other.token("/"))[0] == 409
+    assert WorkoutLog.select().count() == 1
 
 
 def test_streak_counts_days_in_a_row(person):
     import datetime as dt
 
     from app.models import Account
-    from app.sessions.history import streak
+    from app.workouts.history import streak
     account = Account.get()
     today = dt.date(2026, 11, 22)
     for days_ago in (0, 1, 2, 4):
         day = today - dt.timedelta(days=days_ago)
         moment = dt.datetime.combine(day, dt.time(8))
-        SessionLog.create(account=account, client_id=str(uuid.uuid4()), kind="warmup", activity="running", title="t",
+        WorkoutLog.create(account=account, client_id=str(uuid.uuid4()), kind="warmup", activity="running", title="t",
                           started_at=moment, finished_at=moment, local_date=day, planned_seconds=60, seconds_done=60,
                           steps_done=1, steps_total=1)
     assert streak(account.id, today=today) == 3
@@ -167,5 +166,5 @@ def test_absurd_ids_are_404_or_400_never_500(person, client):
     assert client.get("/routines/0").status_code == 404
     assert client.get("/routines/abc/play").status_code == 404
     assert client.post("/routines/1/steps/99999999999/swap", headers={"X-CSRFToken": token}).status_code == 404
-    response = client.post("/sessions", json=log_body(10**30), headers={"X-CSRFToken": token})
-    assert response.status_code == 400 and "routine_id" in response.json["fields"]
+    status, result = sync_one(client, log_body(10**30), token)
+    assert status == 400 and "routine_id" in result["errors"]

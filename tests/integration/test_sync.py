@@ -4,7 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from app.models import SessionLog
+from app.models import WorkoutLog
 from tests.conftest import Auth, a_log
 
 
@@ -25,7 +25,7 @@ def test_a_batch_stores_each_good_log_once_and_reports_the_bad_one(person, clien
     for _ in range(50):  # the phone didn't hear the answer and sends it all again, many times
         again = sync(client, token, good)
         assert again.status_code == 200 and {r["status"] for r in again.json["results"]} == {200}
-    assert SessionLog.select().count() == 3
+    assert WorkoutLog.select().count() == 3
 
 
 def test_bad_batches_are_400_and_store_nothing(person, client):
@@ -37,7 +37,7 @@ def test_bad_batches_are_400_and_store_nothing(person, client):
                                                             "Content-Type": "application/json"}).status_code == 400
     only_bad = sync(client, token, [a_log(client_id="not-a-uuid"), "just a string", None])
     assert only_bad.status_code == 400 and [r["status"] for r in only_bad.json["results"]] == [400, 400, 400]
-    assert SessionLog.select().count() == 0
+    assert WorkoutLog.select().count() == 0
 
 
 def test_an_expired_token_or_session_keeps_the_log_out_and_says_so(person, client):
@@ -49,11 +49,11 @@ def test_an_expired_token_or_session_keeps_the_log_out_and_says_so(person, clien
     signed_out = sync(client, token, [log])
     assert signed_out.status_code in (400, 401)
     assert client.get("/sessions/sync", headers={"Accept": "application/json"}).status_code == 401
-    assert SessionLog.select().count() == 0
+    assert WorkoutLog.select().count() == 0
     person.login()
     fresh = client.get("/sessions/sync").json["csrf_token"]
     assert sync(client, fresh, [log]).status_code == 200
-    assert SessionLog.select().count() == 1
+    assert WorkoutLog.select().count() == 1
 
 
 def test_another_persons_uuid_is_a_conflict_for_that_log_only(app, person, client):
@@ -66,7 +66,7 @@ def test_another_persons_uuid_is_a_conflict_for_that_log_only(app, person, clien
     answer = sync(other, other.get("/sessions/sync").json["csrf_token"], [log, mine])
     assert answer.status_code == 207
     assert [r["status"] for r in answer.json["results"]] == [409, 201]
-    assert SessionLog.select().where(SessionLog.client_id == log["client_id"]).get().account.email == "ana@example.com"
+    assert WorkoutLog.select().where(WorkoutLog.client_id == log["client_id"]).get().account.email == "ana@example.com"
 
 
 def test_fifty_concurrent_replays_over_http_make_one_record(live_server):
@@ -87,4 +87,4 @@ def test_fifty_concurrent_replays_over_http_make_one_record(live_server):
     assert {code for code, _ in answers} == {200}
     assert sorted(r["status"] for _, r in answers).count(201) == 1
     assert {r["log"]["id"] for _, r in answers} == {answers[0][1]["log"]["id"]}
-    assert SessionLog.select().where(SessionLog.client_id == log["client_id"]).count() == 1
+    assert WorkoutLog.select().where(WorkoutLog.client_id == log["client_id"]).count() == 1

@@ -8,7 +8,7 @@ import ipaddress
 import pytest
 import urllib3
 
-from app.catalog import fetch
+from app.media import fetch
 
 METADATA = "169.254.169.254"
 PUBLIC_V4 = "8.8.8.8"

@@ -7,7 +7,7 @@ PACKAGE = ROOT / "app"
 # Where an import inside a function is on purpose: the SDK that takes a second to import, Playwright
 # (a development dependency, only for drawing icons), and the application factory (importing a pure
 # module must not load the web layer).
-DELIBERATE = {("app.coach.client", "anthropic"), ("app.coach.chat", "anthropic"),
+DELIBERATE = {("app.ai.client", "anthropic"),
               ("app.pwa.icons", "playwright.sync_api"), ("app", "*")}
 
 
@@ -99,8 +99,8 @@ def test_each_coach_personality_has_exactly_one_prompt():
 
 
 PURE = ("app.routines.engine", "app.routines.rules", "app.routines.data", "app.routines.notes",
-        "app.routines.timing", "app.routines.order", "app.plans.model", "app.catalog.data", "app.vocabulary",
-        "app.coach.routine_ai", "app.coach.safety", "app.validation")
+        "app.routines.timing", "app.routines.order", "app.plans.week", "app.catalog.data", "app.vocabulary",
+        "app.ai.builder", "app.coach.safety", "app.validation", "app.catalog.search")
 IMPURE = ("flask", "peewee", "playhouse", "werkzeug", "huey", "app.models", "app.db")
 
 
