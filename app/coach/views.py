@@ -88,19 +88,12 @@ def _proposal_or_404(message_id):
     return message
 
 
-@bp.post("/coach/proposals/<id:message_id>/apply")
+@bp.post("/coach/proposals/<id:message_id>/<any(apply, dismiss):action>")
 @login_required
-def apply(message_id):
+def settle(message_id, action):
+    """The person's Apply or Dismiss on a proposal card; the card comes back as it now stands."""
     message = _proposal_or_404(message_id)
-    chat.settle_proposal(message, current_user.id, "apply")
-    return render_proposal(message)
-
-
-@bp.post("/coach/proposals/<id:message_id>/dismiss")
-@login_required
-def dismiss(message_id):
-    message = _proposal_or_404(message_id)
-    chat.settle_proposal(message, current_user.id, "dismiss")
+    chat.settle_proposal(message, current_user.id, action)
     return render_proposal(message)
 
 
