@@ -100,7 +100,8 @@ def test_each_coach_personality_has_exactly_one_prompt():
 
 PURE = ("app.routines.engine", "app.routines.rules", "app.routines.data", "app.routines.notes",
         "app.routines.timing", "app.routines.order", "app.plans.week", "app.catalog.data", "app.vocabulary",
-        "app.ai.builder", "app.coach.safety", "app.validation", "app.catalog.search")
+        "app.ai.builder", "app.coach.safety", "app.validation", "app.catalog.search", "app.figures.body",
+        "app.figures.pose", "app.figures.tags", "app.figures.render")
 IMPURE = ("flask", "peewee", "playhouse", "werkzeug", "huey", "app.models", "app.db")
 
 

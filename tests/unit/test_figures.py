@@ -1,0 +1,133 @@
+"""The figure's body model, pose checks, derived tags and SVG (app.figures; issue 11, under way)."""
+import gzip
+import math
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.figures import body, render, tags
+from app.figures.pose import FLOOR_TOLERANCE, PoseError, frame, read
+
+SEGMENTS = [("waist", "pelvis", "lower_back"), ("shoulder", "waist", "upper_back"), ("neck", "shoulder", "neck")]
+for _side in body.SIDES:
+    SEGMENTS += [(f"{_side}_elbow", "shoulder", "upper_arm"), (f"{_side}_wrist", f"{_side}_elbow", "forearm"),
+                 (f"{_side}_knee", "pelvis", "thigh"), (f"{_side}_ankle", f"{_side}_knee", "shin"),
+                 (f"{_side}_toe", f"{_side}_heel", "foot")]
+
+angle = lambda name: st.floats(*body.RANGE[name], allow_nan=False)  # noqa: E731
+limb = st.fixed_dictionaries({joint: angle(joint) for joint in body.LIMB_JOINTS})
+frames = st.fixed_dictionaries({"trunk": angle("trunk"), "spine": angle("spine"), "neck": angle("neck"),
+                                "near": limb, "far": limb})
+
+
+@settings(max_examples=300, deadline=None)
+@given(frames)
+def test_every_segment_keeps_its_length_in_any_position(partial):
+    points = body.kinematics(frame(partial)).points
+    for end, start, segment in SEGMENTS:
+        assert math.dist(points[start], points[end]) == pytest.approx(body.LENGTH[segment])
+
+
+@settings(max_examples=200, deadline=None)
+@given(frames)
+def test_a_frame_is_set_down_on_the_floor(partial):
+    assert body.kinematics(frame(partial)).lowest() == pytest.approx(0, abs=0.06)
+
+
+def test_standing_tall_is_about_a_hundred_tall_with_both_feet_flat():
+    points = body.kinematics(body.STANDING).points
+    assert points["head_top"][1] == pytest.approx(101)
+    assert all(points[f"{side}_{end}"][1] == pytest.approx(0) for side in body.SIDES for end in ("heel", "toe"))
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"frames": []}, "at least one frame"),
+    ({"frames": [{}] * 5}, "at most 4 frames"),
+    ({"frames": [{}], "key": 1}, "key frame 1"),
+    ({"frames": [{"near": {"knee": -10}}]}, "near knee -10° is outside"),
+    ({"frames": [{"far": {"elbow": 170}}]}, "far elbow 170° is outside"),
+    ({"frames": [{"spine": 80}]}, "spine 80° is outside"),
+    ({"frames": [{"pelvis": [0, 70]}]}, "floats"),
+    ({"frames": [{"pelvis": [0, 40]}]}, "sinks"),
+])
+def test_a_broken_pose_is_refused_with_the_frame_and_the_reason(raw, message):
+    with pytest.raises(PoseError, match=message):
+        read(raw)
+
+
+def test_a_jump_may_leave_the_floor_only_when_it_says_so():
+    jump = {"frames": [{}, {"pelvis": [0, 63]}]}
+    with pytest.raises(PoseError, match="floats"):
+        read(jump)
+    assert tags.derived(read({**jump, "flight": True})) == {"high_impact": 1}
+
+
+def shown(partial):
+    return tags.frame_tags(frame(partial))
+
+
+KNEELING = {"trunk": 0, "both": {"hip": 0, "knee": 90, "ankle": -85}}
+LYING_BACK = {"trunk": -90, "both": {"shoulder": 10}}
+
+
+@pytest.mark.parametrize("tag, shows, just_not", [
+    ("hip_flexion_past_90", {"near": {"hip": 95}, "far": {}}, {"near": {"hip": 85}}),
+    ("hip_extension", {"far": {"hip": -20}}, {"far": {"hip": -5}}),
+    ("deep_knee_flexion", {"trunk": 30, "both": {"hip": 110, "knee": 110, "ankle": 25}},
+     {"trunk": 30, "both": {"hip": 85, "knee": 85, "ankle": 20}}),
+    ("kneeling", KNEELING, {"trunk": 0, "both": {"hip": 30, "knee": 60}}),
+    ("supine", LYING_BACK, {"trunk": -40}),
+    ("prone", {"trunk": 90, "both": {"ankle": -85}}, {"trunk": 40}),
+    ("inversion", {"trunk": 120, "spine": 20, "both": {"hip": 115}}, {"trunk": 60, "both": {"hip": 60}}),
+    ("cervical_extension", {"neck": -30}, {"neck": -10}),
+    ("spinal_flexion_end_range", {"spine": 50}, {"spine": 30}),
+])
+def test_each_derived_tag_has_a_pose_that_shows_it_and_one_that_just_does_not(tag, shows, just_not):
+    assert tag in shown(shows)
+    assert tag not in shown(just_not)
+
+
+def test_single_leg_stance_is_one_foot_down_and_nothing_else():
+    one_leg = frame({"near": {"hip": 60, "knee": 90}})
+    assert tags.stance(one_leg) == "single_leg"
+    assert tags.stance(frame({})) is None
+    assert tags.stance(frame(KNEELING)) is None
+
+
+def test_a_squat_on_the_feet_is_deep_knee_flexion_but_knees_bent_lying_down_are_not():
+    assert "deep_knee_flexion" not in shown({**LYING_BACK, "both": {"hip": 60, "knee": 120}})
+
+
+LUNGE = {"seconds": 2.5, "frames": [{}, {"trunk": 3, "near": {"hip": 85, "knee": 88, "shoulder": 10},
+                                          "far": {"hip": -25, "knee": 100, "ankle": -35}}]}
+
+
+def test_the_svg_is_self_contained_small_and_safe_as_an_image():
+    svg = render.render(read(LUNGE), ["quads"], title="Forward lunge <alternating>")
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and svg.endswith("</svg>")
+    assert "<script" not in svg and not re.search(r"\son\w+=", svg)
+    assert re.findall(r"https?://[^\"']+", svg) == ["http://www.w3.org/2000/svg"]
+    assert "<title>Forward lunge &lt;alternating&gt;</title>" in svg
+    assert render.ACCENT in svg and "@keyframes" in svg and "infinite" in svg
+    assert "prefers-reduced-motion:no-preference" in svg  # the animation only for those who want motion
+    assert len(gzip.compress(svg.encode())) <= 4096
+
+
+def test_a_hold_settles_once_and_a_single_frame_does_not_move():
+    hold = render.render(read({**LUNGE, "hold": True}))
+    assert "forwards" in hold and "infinite" not in hold
+    still = render.render(read({"frames": [{}]}))
+    assert "@keyframes" not in still
+
+
+def test_the_left_side_is_the_right_side_mirrored():
+    pose = read(LUNGE)
+    right, left = render.render(pose), render.render(pose, mirrored=True)
+    box = lambda svg: [float(n) for n in re.search(r'viewBox="([^"]+)"', svg).group(1).split()]  # noqa: E731
+    (x, y, w, h), (mx, my, mw, mh) = box(right), box(left)
+    assert (my, mw, mh) == (y, w, h) and mx == pytest.approx(-(x + w))
+    assert 'transform="scale(-1 1)"' in left and "scale(-1 1)" not in right
+    assert left.replace('<g transform="scale(-1 1)">', "<g>").split("</style>")[1].count("<g") == \
+        right.split("</style>")[1].count("<g")
