@@ -8,17 +8,18 @@ from flask.cli import AppGroup
 from playhouse.migrations import Runner
 
 from . import vocabulary as v
+from .ai import builder, client
 from .auth import accounts
 from .catalog import data, store
-from .ai import builder, client
-from .media import service as media
 from .config import ROOT
 from .db import db
+from .figures import sheet
+from .media import service as media
 from .models import Account, ExerciseMedia
 from .pwa.icons import draw
-from .tasks import fetch_media
 from .routines.data import RequestError, RoutineRequest
 from .routines.engine import build_routine
+from .tasks import fetch_media
 
 db_cli = AppGroup("db", help="Database migrations (peewee's playhouse.migrations).")
 catalog_cli = AppGroup("catalog", help="The exercise catalog.")
@@ -78,6 +79,26 @@ def catalog_export():
         catalog = data.load_file()  # not loaded yet: the file is the source of truth
     json.dump([data.export_record(ex) for ex in catalog], sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
+
+
+@catalog_cli.command("figures")
+@click.option("--sheet", "sheet_path", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the PNG: every figure's keyframes in a labelled grid.")
+@click.option("--file", "path", type=click.Path(exists=True), default=str(data.DATA_DIR),
+              help="A TOML file, or a folder of them (default: the shipped catalog).")
+def catalog_figures(sheet_path, path):
+    """Draw every exercise's figure, frame by frame, to look at (needs requirements-dev.txt)."""
+    try:
+        posed = [ex for ex in data.load_file(path) if ex.pose]
+    except data.CatalogError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not posed:
+        raise click.ClickException("No exercise in the catalog has a pose yet: nothing to draw.")
+    try:
+        sheet.draw(posed, sheet_path)
+    except ImportError as exc:
+        raise click.ClickException("Install requirements-dev.txt first (Playwright draws the sheet).") from exc
+    click.echo(f"drew {len(posed)} figures to {sheet_path}")
 
 
 @routine_cli.command("generate")

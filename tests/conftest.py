@@ -436,3 +436,20 @@ def all_at_once(work, count, what, seconds=60):
     for thread in threads:
         thread.join(timeout=seconds)
         assert not thread.is_alive(), f"{what} did not return within {seconds} s"
+
+
+# One catalog entry that loads, for tests that change a field of it (app.catalog.data).
+CATALOG_ENTRY = '''[[exercise]]
+id = "x"
+name = "X"
+type = "static"
+phases = ["stretch"]
+targets = ["calves"]
+intensity = 2
+space = "none"
+stance = "standing"
+stretch = true
+seconds = 30
+instructions = ["a", "b"]
+mistake = "m"
+'''

@@ -1,11 +1,14 @@
 """Read and check the catalog data file. Pure: no Flask, no database."""
 import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import vocabulary as v
+from ..figures import pose as poses
+from ..figures import tags as pose_tags
 
 DATA_DIR = Path(__file__).with_name("exercises")  # one TOML file per kind of exercise
+POSES_DIR = "poses"  # beside the TOML files: [pose.<exercise-id>] tables, the figures' keyframes
 STILL_TYPES = frozenset({"static", "breathing", "foam_roll"})
 SUPPORTS = ("chair", "wall", "counter", "fence", "post", "rail")  # what a supported one-leg exercise holds
 
@@ -43,6 +46,8 @@ class Exercise:
     fifa: str | None = None  # its FIFA 11+ component, for football warm-ups (R4)
     fifa_level: int | None = None
     former_ids: tuple = ()  # ids this exercise had before, so old logs and routines still find it
+    # Its figure's keyframes as written (app.figures.pose); checked against the rest on load.
+    pose: dict | None = field(default=None, compare=False, hash=False)
 
     def to_dict(self):
         return asdict(self)
@@ -122,6 +127,30 @@ def _check_consistency(ex):
         fail("more than two repetitions a second is not a pace a person can keep (N15)")
 
 
+# What a pose must agree with: the position it is done in shows in its key frame.
+POSITION_SHOWS = {"supine": "supine", "prone": "prone", "kneeling": "kneeling", "quadruped": "kneeling"}
+
+
+def _check_pose(ex):
+    """N10: the tags a pose shows are tags the exercise carries, and its body is where it says."""
+    if ex.pose is None:
+        return
+    try:
+        pose = poses.read(ex.pose)
+    except poses.PoseError as exc:
+        raise CatalogError(f"{ex.id}: pose: {exc}") from None
+    shown = pose_tags.derived(pose)
+    for tag, frame in sorted(shown.items()):
+        if tag == "single_leg_stance":
+            if ex.stance != "single_leg":
+                raise CatalogError(f"{ex.id}: frame {frame} of the pose stands on one leg; its stance says {ex.stance}")
+        elif tag not in ex.contra_tags:
+            raise CatalogError(f"{ex.id}: frame {frame} of the pose shows {tag}, which its tags leave out")
+    wanted = POSITION_SHOWS.get(ex.position)
+    if wanted and wanted not in pose_tags.frame_tags(pose["frames"][pose["key"]]):
+        raise CatalogError(f"{ex.id}: its position is {ex.position}, which the pose's key frame doesn't show")
+
+
 def parse_exercise(entry):
     ident = entry.get("id")
     if not isinstance(ident, str) or not _is_slug(ident):
@@ -171,8 +200,10 @@ def parse_exercise(entry):
         fifa=_one(entry, "fifa", v.FIFA_COMPONENTS + (None,)),
         fifa_level=_int(entry, "fifa_level", 1, 3, required=False),
         former_ids=_former_ids(entry),
+        pose=entry.get("pose"),
     )
     _check_consistency(exercise)
+    _check_pose(exercise)
     return exercise
 
 
@@ -198,11 +229,32 @@ def _checked(catalog):
 
 
 def load_file(path=DATA_DIR):
-    """The catalog from one TOML file, or from every TOML file in a folder (the shipped catalog)."""
+    """The catalog from one TOML file, or from every TOML file in a folder (the shipped catalog),
+    with the poses kept in the folder's ``poses/`` (an exercise's own ``pose`` table also works)."""
     path = Path(path)
     files = sorted(path.glob("*.toml")) if path.is_dir() else [path]
-    return _checked([parse_exercise(entry) for file in files
-                     for entry in _entries(file.read_text(encoding="utf-8"), file.name)])
+    entries = [entry for file in files for entry in _entries(file.read_text(encoding="utf-8"), file.name)]
+    posed = _poses(path / POSES_DIR) if path.is_dir() else {}
+    unknown = sorted(set(posed) - {entry.get("id") for entry in entries})
+    if unknown:
+        raise CatalogError(f"poses for exercises that don't exist: {unknown}")
+    return _checked([parse_exercise({**entry, "pose": posed[entry.get("id")]} if entry.get("id") in posed else entry)
+                     for entry in entries])
+
+
+def _poses(folder):
+    """exercise id -> its pose table, from every TOML file in ``folder``."""
+    found = {}
+    for file in sorted(Path(folder).glob("*.toml")):
+        try:
+            tables = tomllib.loads(file.read_text(encoding="utf-8")).get("pose", {})
+        except tomllib.TOMLDecodeError as exc:
+            raise CatalogError(f"{POSES_DIR}/{file.name}: not valid TOML: {exc}") from exc
+        for ident, table in tables.items():
+            if ident in found:
+                raise CatalogError(f"{ident}: two poses ({POSES_DIR}/{file.name} and another file)")
+            found[ident] = table
+    return found
 
 
 def export_record(ex):

@@ -16,6 +16,7 @@ SPINE_END_RANGE = 40  # spinal_flexion_end_range
 OVERHEAD = 150        # overhead_loaded: weight on hands reached overhead (a down dog)
 LYING = (55, 125)     # the lower back this far from upright, either way, is lying
 BELOW_HEART = 4       # inversion: the head this far under the heart
+KNEE_UNDER_HIP = 10   # kneeling: the knee on the floor this far below the hip
 
 
 def frame_tags(whole):
@@ -35,7 +36,8 @@ def frame_tags(whole):
     for side in body.SIDES:
         limb = whole[side]
         foot_down = _on_floor(f"{side}_heel") or _on_floor(f"{side}_toe")
-        knee_down = _on_floor(f"{side}_knee")
+        # Kneeling: weight through a knee on the floor, under the hip (not a straight leg lying down).
+        knee_down = _on_floor(f"{side}_knee") and p[f"{side}_knee"][1] < p["pelvis"][1] - KNEE_UNDER_HIP
         if limb["hip"] > HIP_FLEXION:
             out.add("hip_flexion_past_90")
         if limb["hip"] < HIP_EXTENSION:

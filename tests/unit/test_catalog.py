@@ -2,6 +2,7 @@ import pytest
 
 from app import vocabulary as v
 from app.catalog.data import CatalogError, load_file, parse
+from tests.conftest import CATALOG_ENTRY
 
 CATALOG = load_file()
 
@@ -73,20 +74,6 @@ def test_loader_adds_position_and_impact_tags():
     assert "high_impact" in by_id["jumping-jacks"].contra_tags
 
 
-BASE = '''[[exercise]]
-id = "x"
-name = "X"
-type = "static"
-phases = ["stretch"]
-targets = ["calves"]
-intensity = 2
-space = "none"
-stance = "standing"
-stretch = true
-seconds = 30
-instructions = ["a", "b"]
-mistake = "m"
-'''
 
 
 @pytest.mark.parametrize("change", [("type = \"static\"", "type = \"yoga\""), ("calves", "elbows"),
@@ -99,4 +86,53 @@ mistake = "m"
                                     ("stretch = true", "stretch = 1")])
 def test_bad_data_is_refused_with_a_clear_message(change):
     with pytest.raises(CatalogError, match="x"):
-        parse(BASE.replace(*change))
+        parse(CATALOG_ENTRY.replace(*change))
+
+
+# N10: an exercise's pose (app.figures) is checked on load, and the tags it shows must be carried.
+HINGE = '\n[exercise.pose]\nhold = true\nseconds = 4\nframes = [{}, {trunk = 70, both = {hip = 70}}]\n'
+
+
+def test_a_pose_that_agrees_with_the_exercise_loads_and_keeps_its_frames():
+    (ex,) = parse(CATALOG_ENTRY + HINGE)
+    assert ex.pose["frames"][1]["trunk"] == 70
+
+
+@pytest.mark.parametrize("pose, reason", [
+    ('\n[exercise.pose]\nframes = [{near = {knee = -20}}]\n', r"x: pose: frame 0: near knee -20° is outside"),
+    ('\n[exercise.pose]\nframes = [{pelvis = [0, 80]}]\n', r"x: pose: frame 0: the body floats"),
+    ('\n[exercise.pose]\nframes = [{}, {both = {hip = 100}}]\n',
+     r"x: frame 1 of the pose shows hip_flexion_past_90, which its tags leave out"),
+    ('\n[exercise.pose]\nframes = [{}, {near = {hip = 60, knee = 90}}]\n',
+     r"x: frame 1 of the pose stands on one leg; its stance says standing"),
+])
+def test_a_pose_that_disagrees_with_the_exercise_is_refused_with_the_frame_and_the_reason(pose, reason):
+    with pytest.raises(CatalogError, match=reason):
+        parse(CATALOG_ENTRY + pose)
+
+
+def test_the_hand_written_tag_a_pose_shows_lets_it_load():
+    (ex,) = parse(CATALOG_ENTRY.replace('mistake = "m"', 'mistake = "m"\ntags = ["hip_flexion_past_90"]')
+                  + '\n[exercise.pose]\nframes = [{}, {both = {hip = 100}}]\n')
+    assert "hip_flexion_past_90" in ex.contra_tags
+
+
+def test_a_position_the_pose_does_not_show_is_refused():
+    lying = CATALOG_ENTRY.replace('stance = "standing"', 'stance = "floor"\nposition = "supine"')
+    parse(lying + '\n[exercise.pose]\nframes = [{trunk = -90}]\n')
+    with pytest.raises(CatalogError, match="its position is supine"):
+        parse(lying + '\n[exercise.pose]\nframes = [{}]\n')
+
+
+def test_poses_kept_beside_the_catalog_are_attached_to_their_exercises(tmp_path):
+    (tmp_path / "stretches.toml").write_text(CATALOG_ENTRY)
+    (tmp_path / "poses").mkdir()
+    (tmp_path / "poses" / "stretches.toml").write_text('[pose.x]\nhold = true\nframes = [{}, {trunk = 70, both = {hip = 70}}]\n')
+    (ex,) = load_file(tmp_path)
+    assert ex.pose["hold"] is True and len(ex.pose["frames"]) == 2
+    (tmp_path / "poses" / "more.toml").write_text('[pose.nobody]\nframes = [{}]\n')
+    with pytest.raises(CatalogError, match=r"poses for exercises that don't exist: \['nobody'\]"):
+        load_file(tmp_path)
+    (tmp_path / "poses" / "more.toml").write_text('[pose.x]\nframes = [{}]\n')
+    with pytest.raises(CatalogError, match="x: two poses"):
+        load_file(tmp_path)

@@ -5,9 +5,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "app"
 # Where an import inside a function is on purpose: the SDK that takes a second to import, Playwright
-# (a development dependency, only for drawing icons), and the application factory (importing a pure
-# module must not load the web layer).
-DELIBERATE = {("app.ai.client", "anthropic"),
+# (a development dependency, only for drawing the icons and the figures' sheet), and the application
+# factory (importing a pure module must not load the web layer).
+DELIBERATE = {("app.ai.client", "anthropic"), ("app.figures.sheet", "playwright.sync_api"),
               ("app.pwa.icons", "playwright.sync_api"), ("app", "*")}
 
 
