@@ -3,6 +3,7 @@ whether htmx wants a fragment. Blueprints use this instead of importing each oth
 from flask import abort, request, url_for
 from flask_login import current_user
 
+from .catalog import figures, store
 from .models import Profile
 
 
@@ -40,3 +41,14 @@ def varies_with_htmx(response):
     """The same URL answers a fragment or a whole page: caches must keep them apart."""
     response.vary.add("HX-Request")
     return response
+
+
+def figure(exercise, side=None):
+    """{"url", "alt"} of an exercise's (or an exercise id's) animated figure, or None while it has no
+    pose. A left-side step shows the figure mirrored; the URL changes with the drawing."""
+    ex = store.by_id().get(exercise) if isinstance(exercise, str) else exercise
+    if ex is None or ex.pose is None:
+        return None
+    side = "left" if side == "left" else "right"
+    extra = {"side": side} if side == "left" else {}
+    return {"url": url_for("catalog.figure", slug=ex.id, v=figures.version(ex, side), **extra), "alt": figures.alt(ex)}

@@ -127,8 +127,8 @@ def _check_consistency(ex):
         fail("more than two repetitions a second is not a pace a person can keep (N15)")
 
 
-# What a pose must agree with: the position it is done in shows in its key frame.
-POSITION_SHOWS = {"supine": "supine", "prone": "prone", "kneeling": "kneeling", "quadruped": "kneeling"}
+# What a pose must agree with: the position it is done in shows in its key frame (lying on the back or
+# face down, a plank's face-down hold included; a knee on the floor).
 
 
 def _check_pose(ex):
@@ -146,8 +146,10 @@ def _check_pose(ex):
                 raise CatalogError(f"{ex.id}: frame {frame} of the pose stands on one leg; its stance says {ex.stance}")
         elif tag not in ex.contra_tags:
             raise CatalogError(f"{ex.id}: frame {frame} of the pose shows {tag}, which its tags leave out")
-    wanted = POSITION_SHOWS.get(ex.position)
-    if wanted and wanted not in pose_tags.frame_tags(pose["frames"][pose["key"]]):
+    key = pose["frames"][pose["key"]]
+    shows = {"supine": pose_tags.facing(key) == "up", "prone": pose_tags.facing(key) == "down",
+             "kneeling": "kneeling" in pose_tags.frame_tags(key), "quadruped": "kneeling" in pose_tags.frame_tags(key)}
+    if not shows.get(ex.position, True):
         raise CatalogError(f"{ex.id}: its position is {ex.position}, which the pose's key frame doesn't show")
 
 

@@ -1,14 +1,16 @@
 """Browse and search the exercise library."""
-from flask import Blueprint, abort, make_response, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from .. import vocabulary as v
 from ..media import service as media
+from ..web import figure as figure_of
 from ..web import varies_with_htmx, wants_fragment, with_media_url
-from . import search, store
+from . import figures, search, store
 from .forms import LibraryFilters
 
 bp = Blueprint("catalog", __name__)
+bp.add_app_template_global(figure_of, "figure")  # {"url", "alt"} of an exercise's figure, for every page
 
 
 @bp.get("/exercises")
@@ -32,6 +34,27 @@ def show(slug):
     row = media.for_exercises([ex.id]).get(ex.id)
     return render_template("catalog/show.html", ex=ex, left_out_for=left_out_for(ex),
                            media=with_media_url(media.describe(row)) if row else None)
+
+
+@bp.get("/exercises/<slug>/figure.svg")
+@login_required
+def figure(slug):
+    """An exercise's animated figure (``side=left``: mirrored). With the ``v`` its pages link to, the
+    URL names one drawing, so it is cached for a year; a stale ``v`` gets today's drawing, uncached."""
+    ex = store.by_id().get(slug)
+    side = request.args.get("side", "right")
+    if ex is None or ex.pose is None or side not in figures.SIDES:
+        abort(404)
+    response = Response(figures.svg(ex, side), mimetype="image/svg+xml")
+    if request.args.get("v") == figures.version(ex, side):
+        response.cache_control.max_age = 60 * 60 * 24 * 365
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.no_cache = True
+    response.cache_control.private = True
+    # Its own policy: the drawing's inline style and nothing else, not even a script.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
 
 
 def left_out_for(ex):

@@ -10,6 +10,7 @@ from html import escape
 from . import body
 
 INK, FAR, ACCENT, FLOOR = "#334155", "#a3b1c2", "#0d9488", "#cbd5e1"
+MIN_WIDTH, MIN_HEIGHT = 120, 118  # body units: standing tall is about 100
 WIDTH = {"lower_back": 13, "upper_back": 14, "neck": 6, "upper_arm": 7, "forearm": 6, "thigh": 10, "shin": 8,
          "heel": 5, "foot": 5}
 # Which drawn segments light up for each target region (app.vocabulary.REGIONS).
@@ -93,7 +94,10 @@ def _bounds(frames):
             xs.append(x)
             ys.append(y)
     pad = 9
-    return min(xs) - pad, max(xs) + pad, min(min(ys), 0) - 3, max(ys) + pad
+    left, right, bottom, top = min(xs) - pad, max(xs) + pad, min(min(ys), 0) - 3, max(ys) + pad
+    # One scale for every figure, whatever its shape: a crouch is drawn as small as it is, not blown up.
+    grow = max(0.0, MIN_WIDTH - (right - left)) / 2
+    return left - grow, right + grow, bottom, max(top, bottom + MIN_HEIGHT)
 
 
 def _keyframes(name, frames, stops):

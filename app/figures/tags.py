@@ -13,7 +13,7 @@ HIP_EXTENSION = -10   # hip_extension: the thigh behind the body
 DEEP_KNEE = 95        # deep_knee_flexion, on a loaded leg
 NECK_EXTENSION = -20  # cervical_extension
 SPINE_END_RANGE = 40  # spinal_flexion_end_range
-OVERHEAD = 150        # overhead_loaded: weight on hands reached overhead (a down dog)
+OVERHEAD = 140        # overhead_loaded: weight on hands reached overhead (a down dog)
 LYING = (55, 125)     # the lower back this far from upright, either way, is lying
 BELOW_HEART = 4       # inversion: the head this far under the heart
 KNEE_UNDER_HIP = 10   # kneeling: the knee on the floor this far below the hip
@@ -46,7 +46,7 @@ def frame_tags(whole):
             out.add("kneeling")
         elif foot_down and carried and limb["knee"] > DEEP_KNEE:
             out.add("deep_knee_flexion")
-        if _on_floor(f"{side}_hand") and limb["shoulder"] > OVERHEAD:
+        if _on_floor(f"{side}_hand") and limb["shoulder"] > OVERHEAD and carried:  # not arms resting overhead
             out.add("overhead_loaded")
     if whole["neck"] < NECK_EXTENSION:
         out.add("cervical_extension")
@@ -64,21 +64,34 @@ def frame_tags(whole):
     return out
 
 
-def stance(whole):
-    """``single_leg`` when only one foot bears weight (nothing else touches the floor), else None."""
+def standing_foot(whole):
+    """The side whose foot alone bears the weight (nothing else on the floor), or None."""
     surface = body.kinematics(whole).contact_points()
     down = {name for name, height in surface.items() if height <= FLOOR_TOLERANCE}
     feet = [side for side in body.SIDES if {f"{side}_heel", f"{side}_toe"} & down]
     others = down - {f"{side}_{part}" for side in body.SIDES for part in ("heel", "toe", "ankle")}
-    return "single_leg" if len(feet) == 1 and not others else None
+    return feet[0] if len(feet) == 1 and not others else None
+
+
+def facing(whole):
+    """"up" lying on the back, "down" lying face down (or held face down, a plank), else None."""
+    if LYING[0] <= abs(whole["trunk"]) <= LYING[1]:
+        return "up" if whole["trunk"] < 0 else "down"
+    return None
 
 
 def derived(pose):
-    """{tag: the first frame number that shows it} over every frame of a pose."""
+    """{tag: the first frame number that shows it} over every frame of a pose. ``single_leg_stance``:
+    the same foot carries the body alone in every frame that touches the floor (a march or a run
+    changes feet, and is a two-footed stance)."""
     found = {}
     for number, whole in enumerate(pose["frames"]):
         for tag in sorted(frame_tags(whole)):
             found.setdefault(tag, number)
-        if stance(whole) == "single_leg":
-            found.setdefault("single_leg_stance", number)
+    grounded = [whole for whole in pose["frames"] if body.kinematics(whole).lowest() <= FLOOR_TOLERANCE]
+    feet = {standing_foot(whole) for whole in grounded}
+    if pose.get("hold"):
+        feet = {standing_foot(pose["frames"][pose["key"]])}
+    if len(feet) == 1 and None not in feet:
+        found["single_leg_stance"] = pose["key"]
     return found

@@ -17,7 +17,7 @@ from ..media import service as media
 from ..plans import service as plans
 from ..plans.forms import PinRoutineForm, StarterPlanForm
 from ..workouts.history import streak
-from ..web import current_profile, found_or_404, varies_with_htmx, wants_fragment, with_media_url
+from ..web import current_profile, figure, found_or_404, varies_with_htmx, wants_fragment, with_media_url
 from . import service
 from .forms import QuickStartForm, RoutineForm
 
@@ -176,6 +176,8 @@ def swap(routine_id, index):
 def play(routine_id):
     row = _owned_or_404(routine_id)
     player = service.player_data(row, _media(row))
+    for step in player["steps"]:  # the figure of each step, mirrored for a left side
+        step["figure"] = figure(step["exercise_id"], step.get("side"))
     return render_template("routines/play.html", routine=row, player=player,
                            pain_areas=service.pain_areas(current_profile()))
 
@@ -183,12 +185,14 @@ def play(routine_id):
 @bp.get("/routines/<id:routine_id>/offline")
 @login_required
 def offline(routine_id):
-    """What "Save for offline" stores: the routine's pages and its media files."""
+    """What "Save for offline" stores: the routine's pages, its media files and its figures."""
     row = _owned_or_404(routine_id)
     files = [m for m in _media(row).values() if "url" in m]
+    drawn = [figure(step["exercise_id"], step.get("side")) for step in row.data["steps"]]
+    figures = list(dict.fromkeys(f["url"] for f in drawn if f))  # each step's figure, both sides where used
     response = jsonify(id=row.id, title=row.title, kind=row.kind, minutes=row.minutes,
                        urls=[url_for("routines.show", routine_id=row.id), url_for("routines.play", routine_id=row.id),
-                             *(m["url"] for m in files)],
+                             *(m["url"] for m in files), *figures],
                        media_bytes=sum(m["size"] or 0 for m in files))
     response.cache_control.no_store = True
     return response

@@ -106,7 +106,11 @@
   function renderMedia(step) {
     const box = $("stage-media");
     const note = $("media-note");
-    const media = step && step.media;
+    // A video or image an admin attached, else the exercise's own figure (also when YouTube is out of reach).
+    const attached = step && step.media;
+    const youtubeOffline = attached && attached.kind === "youtube" && !navigator.onLine;
+    const drawn = step && step.figure ? { kind: "figure", url: step.figure.url, alt: step.figure.alt } : null;
+    const media = attached && !(youtubeOffline && drawn) ? attached : drawn;
     const key = media ? `${media.kind}:${media.url || media.id}:${media.kind === "youtube" && navigator.onLine}` : null;
     if (key === shownMedia) return;
     shownMedia = key;
@@ -127,6 +131,8 @@
       node.setAttribute("aria-label", `How to do ${step.name}`);
     } else if (media.kind === "image") {
       node = Object.assign(document.createElement("img"), { src: media.url, alt: `How to do ${step.name}` });
+    } else if (media.kind === "figure") {
+      node = Object.assign(document.createElement("img"), { src: media.url, alt: media.alt, className: "stage-figure" });
     } else {
       node = Object.assign(document.createElement("iframe"), { src: media.embed, title: `${step.name} on YouTube`,
         loading: "lazy", referrerPolicy: "strict-origin-when-cross-origin" });
@@ -135,6 +141,7 @@
     box.replaceChildren(node);
     box.hidden = false;
     $("stage").classList.add("has-media");
+    if (youtubeOffline) { note.textContent = "The video needs a connection — follow the steps below."; note.hidden = false; }
     if (node.play) node.play().catch(() => {});
   }
   window.addEventListener("online", () => render());

@@ -47,6 +47,7 @@
       routine: (id) => `/routines/${id}`,
       play: (id) => `/routines/${id}/play`,
       routineOffline: (id) => `/routines/${Number(id)}/offline`, // what saving a routine for offline fetches
+      isFigure: (path) => /^\/exercises\/[^/]+\/figure\.svg$/.test(path), // an exercise's animated figure
     }),
   });
 

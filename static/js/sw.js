@@ -65,6 +65,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith(STATIC_PREFIX)) return event.respondWith(staticFile(request));
   if (url.pathname.startsWith(MEDIA_PREFIX)) return event.respondWith(mediaFile(request));
+  if (facts.urls.isFigure(url.pathname)) return event.respondWith(figureFile(request));
   if (request.headers.get("HX-Request")) return; // htmx partials: network only, never cached as pages
   if (request.mode === "navigate") return event.respondWith(page(request, event));
 });
@@ -132,6 +133,12 @@ async function oldPageScript(request) {
     parts.push(`// ${today}\n${await cached.text()}\n;`);
   }
   return new Response(parts.join("\n"), { headers: { "Content-Type": "text/javascript; charset=utf-8" } });
+}
+
+// An exercise's figure: a saved routine's from the saved cache (its URL names one drawing), else the network.
+async function figureFile(request) {
+  const cached = await (await caches.open(SAVED)).match(request.url);
+  return cached || fetch(request);
 }
 
 // Media of saved routines comes from the cache, Range requests included, so videos seek offline.

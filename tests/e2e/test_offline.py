@@ -379,3 +379,20 @@ def test_a_youtube_video_gives_way_to_the_instructions_offline(app, live_server,
     expect(page.get_by_text("The video needs a connection — follow the steps below.")).to_be_visible()
     expect(frame).to_have_count(0)
     expect(page.locator("#stage-instructions li").first).to_be_visible()
+
+
+def test_a_saved_routine_shows_its_figures_offline(live_server, page, context):
+    sign_up_and_skip_to_dashboard(live_server, page, "drawn@example.com")
+    page.get_by_role("button", name=re.compile("Cool-down")).click()
+    page.wait_for_url(re.compile(r"/routines/\d+$"))
+    routine_id = int(page.url.rsplit("/", 1)[1])
+    save_for_offline(page, routine_id, live_server)
+    context.set_offline(True)
+    answered = []
+    page.on("response", lambda response: answered.append(response) if "/figure.svg" in response.url else None)
+    page.goto(f"{live_server}/routines/{routine_id}")
+    thumbs = page.locator(".steps-list img.figure-thumb")
+    expect(thumbs.first).to_be_visible()
+    eventually(page, "[...document.querySelectorAll('.steps-list img.figure-thumb')]"
+                     ".every((img) => img.complete && img.naturalWidth > 0)")
+    assert answered and all(r.from_service_worker and r.ok for r in answered)  # every figure came from the phone

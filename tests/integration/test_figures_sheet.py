@@ -1,22 +1,35 @@
-"""`flask --app wsgi catalog figures --sheet FILE.png`: every posed exercise, frame by frame, in Chromium."""
+"""`flask --app wsgi catalog figures --sheet FILE.png`: every posed exercise, frame by frame, drawn by
+Chromium. Run as the command it is, in its own process (Playwright's sync API can't nest in the suite's)."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from tests.conftest import CATALOG_ENTRY
 
+ROOT = Path(__file__).resolve().parents[2]
 POSED = CATALOG_ENTRY + '\n[exercise.pose]\nhold = true\nframes = [{}, {trunk = 70, both = {hip = 70}}]\n'
 
 
-def test_the_sheet_draws_every_posed_exercise(app, tmp_path):
-    catalog = tmp_path / "posed.toml"
-    catalog.write_text(POSED + POSED.replace('id = "x"', 'id = "y"').replace('name = "X"', 'name = "Y"'))
-    sheet = tmp_path / "sheet.png"
-    result = app.test_cli_runner().invoke(args=["catalog", "figures", "--sheet", str(sheet), "--file", str(catalog)])
-    assert result.exit_code == 0, result.output
-    assert "drew 2 figures" in result.output
+def figures(tmp_path, catalog_text):
+    catalog, sheet = tmp_path / "catalog.toml", tmp_path / "sheet.png"
+    catalog.write_text(catalog_text)
+    env = {**os.environ, "LIMBER_ENV": "development", "LIMBER_INSTANCE": str(tmp_path / "instance")}
+    env.pop("DATABASE_URL", None)
+    flask = Path(sys.executable).with_name("flask")
+    result = subprocess.run([str(flask), "--app", "wsgi", "catalog", "figures", "--sheet", str(sheet),
+                             "--file", str(catalog)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return result, sheet
+
+
+def test_the_sheet_draws_every_posed_exercise(tmp_path):
+    result, sheet = figures(tmp_path, POSED + POSED.replace('id = "x"', 'id = "y"').replace('name = "X"', 'name = "Y"'))
+    assert result.returncode == 0, result.stderr
+    assert "drew 2 figures" in result.stdout
     assert sheet.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and sheet.stat().st_size > 5000
 
 
-def test_a_catalog_without_poses_says_there_is_nothing_to_draw(app, tmp_path):
-    catalog = tmp_path / "plain.toml"
-    catalog.write_text(CATALOG_ENTRY)
-    result = app.test_cli_runner().invoke(args=["catalog", "figures", "--sheet", str(tmp_path / "s.png"),
-                                                "--file", str(catalog)])
-    assert result.exit_code != 0 and "No exercise in the catalog has a pose yet" in result.output
+def test_a_catalog_without_poses_says_there_is_nothing_to_draw(tmp_path):
+    result, sheet = figures(tmp_path, CATALOG_ENTRY)
+    assert result.returncode != 0 and "No exercise in the catalog has a pose yet" in result.stderr
+    assert not sheet.exists()

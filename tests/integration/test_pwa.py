@@ -1,5 +1,6 @@
 """Manifest, service worker script, offline shell pages, what a saved routine stores, logout wipes."""
 import json
+import re
 import shutil
 import struct
 
@@ -82,7 +83,9 @@ def test_saving_a_routine_lists_its_pages_and_media_for_its_owner_only(app, clie
     saved = client.get(f"/routines/{routine_id}/offline")
     assert saved.status_code == 200 and "no-store" in saved.headers["Cache-Control"]
     media_url = f"/media/{row.id}/{media.public_name(row)}"
-    assert saved.json["urls"] == [f"/routines/{routine_id}", f"/routines/{routine_id}/play", media_url]
+    pages_and_media, figures = saved.json["urls"][:3], saved.json["urls"][3:]
+    assert pages_and_media == [f"/routines/{routine_id}", f"/routines/{routine_id}/play", media_url]
+    assert all(re.match(r"^/exercises/[\w-]+/figure\.svg\?v=\w{12}(&side=left)?$", url) for url in figures)
     assert saved.json["media_bytes"] == row.size
     player = client.get(f"/routines/{routine_id}/play").get_data(as_text=True)
     assert media_url in player and '"kind": "video"' in player
@@ -101,8 +104,9 @@ def test_youtube_is_embedded_from_the_privacy_domain_only(app, client, person, n
     player = client.get(f"/routines/{routine_id}/play")
     assert "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" in player.get_data(as_text=True)
     assert "frame-src https://www.youtube-nocookie.com" in player.headers["Content-Security-Policy"]
-    assert client.get(f"/routines/{routine_id}/offline").json["urls"] == [f"/routines/{routine_id}",
-                                                                          f"/routines/{routine_id}/play"]
+    saved = client.get(f"/routines/{routine_id}/offline").json["urls"]
+    assert saved[:2] == [f"/routines/{routine_id}", f"/routines/{routine_id}/play"]
+    assert not any(url.startswith("/media/") for url in saved)  # a YouTube link is never saved
     exercise = client.get(f"/exercises/{first}").get_data(as_text=True)
     assert 'src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ' in exercise
 

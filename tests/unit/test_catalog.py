@@ -103,7 +103,7 @@ def test_a_pose_that_agrees_with_the_exercise_loads_and_keeps_its_frames():
     ('\n[exercise.pose]\nframes = [{pelvis = [0, 80]}]\n', r"x: pose: frame 0: the body floats"),
     ('\n[exercise.pose]\nframes = [{}, {both = {hip = 100}}]\n',
      r"x: frame 1 of the pose shows hip_flexion_past_90, which its tags leave out"),
-    ('\n[exercise.pose]\nframes = [{}, {near = {hip = 60, knee = 90}}]\n',
+    ('\n[exercise.pose]\nhold = true\nframes = [{}, {near = {hip = 60, knee = 90}}]\n',
      r"x: frame 1 of the pose stands on one leg; its stance says standing"),
 ])
 def test_a_pose_that_disagrees_with_the_exercise_is_refused_with_the_frame_and_the_reason(pose, reason):
