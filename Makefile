@@ -70,6 +70,7 @@ bench: install-dev browser
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/queries.py
+	$(BIN)/python bench/figures.py
 	$(BIN)/python bench/pwa.py
 	$(BIN)/python bench/ai.py
 

@@ -63,6 +63,16 @@ def save_for_offline(page, routine_id, live_server):
     expect(page.locator(".save-status")).to_contain_text("Saved for offline")
 
 
+def saved_quick_start(page, live_server, email, quick_start):
+    """A new person's quick-start routine, saved for offline; its id."""
+    sign_up_and_skip_to_dashboard(live_server, page, email)
+    page.get_by_role("button", name=re.compile(quick_start)).click()
+    page.wait_for_url(re.compile(r"/routines/\d+$"))
+    routine_id = int(page.url.rsplit("/", 1)[1])
+    save_for_offline(page, routine_id, live_server)
+    return routine_id
+
+
 def play_to_the_end_offline(page, live_server, routine_id):
     """From the start URL, offline: Home → Saved for offline → Start; then play it fast and rate it."""
     page.goto(live_server + "/")
@@ -204,11 +214,7 @@ def script_sources(page):
 
 
 def test_a_routine_saved_before_a_deploy_still_plays_offline_and_its_log_syncs_once(live_server, page, context):
-    sign_up_and_skip_to_dashboard(live_server, page, "olddeploy@example.com")
-    page.get_by_role("button", name=re.compile("warm-up")).click()
-    page.wait_for_url(re.compile(r"/routines/\d+$"))
-    routine_id = int(page.url.rsplit("/", 1)[1])
-    save_for_offline(page, routine_id, live_server)
+    routine_id = saved_quick_start(page, live_server, "olddeploy@example.com", "warm-up")
     page.goto(live_server + "/")
 
     # A deploy happened and the worker couldn't fetch the saved pages again: they name old script URLs
@@ -382,11 +388,7 @@ def test_a_youtube_video_gives_way_to_the_instructions_offline(app, live_server,
 
 
 def test_a_saved_routine_shows_its_figures_offline(live_server, page, context):
-    sign_up_and_skip_to_dashboard(live_server, page, "drawn@example.com")
-    page.get_by_role("button", name=re.compile("Cool-down")).click()
-    page.wait_for_url(re.compile(r"/routines/\d+$"))
-    routine_id = int(page.url.rsplit("/", 1)[1])
-    save_for_offline(page, routine_id, live_server)
+    routine_id = saved_quick_start(page, live_server, "drawn@example.com", "Cool-down")
     context.set_offline(True)
     answered = []
     page.on("response", lambda response: answered.append(response) if "/figure.svg" in response.url else None)
