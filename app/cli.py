@@ -3,7 +3,7 @@ import json
 import sys
 
 import click
-from flask import current_app
+from flask import current_app, url_for
 from flask.cli import AppGroup
 from playhouse.migrations import Runner
 
@@ -72,12 +72,16 @@ def catalog_load(path):
 
 @catalog_cli.command("export")
 def catalog_export():
-    """Print the catalog as a JSON array."""
+    """Print the catalog as a JSON array; ``figure`` is the path the running app serves each
+    exercise's animated figure at (image/svg+xml), or null while it has none."""
     with db.connection_context():
         catalog = store.current()
     if not catalog:
         catalog = data.load_file()  # not loaded yet: the file is the source of truth
-    json.dump([data.export_record(ex) for ex in catalog], sys.stdout, indent=2, ensure_ascii=False)
+    with current_app.test_request_context():
+        records = [{**data.export_record(ex), "figure": url_for("catalog.figure", slug=ex.id) if ex.pose else None}
+                   for ex in catalog]
+    json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
 
 

@@ -14,6 +14,16 @@ def test_catalog_export_has_the_documented_keys(app):
     keys = {"id", "name", "type", "phases", "targets", "equipment", "position", "unilateral", "level", "impact",
             "contra_tags", "default_seconds", "default_sets", "default_reps", "activities", "instructions"}
     assert keys <= set(exercises[0])
+    drawn = [ex for ex in exercises if ex["figure"]]
+    assert drawn and all(ex["figure"] == f"/exercises/{ex['id']}/figure.svg" for ex in drawn)
+    assert all(ex["figure"] is None for ex in exercises if not ex["pose"])
+
+
+def test_the_exported_figure_path_serves_the_svg(app, client, person):
+    exercises = json.loads(app.test_cli_runner().invoke(args=["catalog", "export"]).output)
+    path = next(ex["figure"] for ex in exercises if ex["figure"])
+    response = client.get(path)
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
 
 
 def test_catalog_load_is_idempotent_and_updates_edits(app):
