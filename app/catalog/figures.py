@@ -21,11 +21,22 @@ def _drawn(pose_json, regions, side, title):
     return render.render(poses.read(json.loads(pose_json)), regions, mirrored=side == "left", title=title)
 
 
+_made = {}  # (exercise id, side) -> (the pose it was drawn from, svg, version): a page asks per figure
+
+
+def _figure(ex, side):
+    made = _made.get((ex.id, side))
+    if made is None or made[0] is not ex.pose:  # the catalog was loaded again: draw it again
+        drawn = _drawn(json.dumps(ex.pose, sort_keys=True), tuple(ex.targets), side, alt(ex))
+        made = _made[(ex.id, side)] = (ex.pose, drawn, hashlib.sha256(drawn.encode()).hexdigest()[:12])
+    return made
+
+
 def svg(ex, side="right"):
     """The SVG text of ``ex``'s figure (it has a pose)."""
-    return _drawn(json.dumps(ex.pose, sort_keys=True), tuple(ex.targets), side, alt(ex))
+    return _figure(ex, side)[1]
 
 
 def version(ex, side="right"):
     """A short hash of the drawing: the figure's URL changes with it, so it may be cached for a year."""
-    return hashlib.sha256(svg(ex, side).encode()).hexdigest()[:12]
+    return _figure(ex, side)[2]

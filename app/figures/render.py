@@ -100,8 +100,9 @@ def _bounds(frames):
     return left - grow, right + grow, bottom, max(top, bottom + MIN_HEIGHT)
 
 
-def _keyframes(name, frames, stops):
-    steps = " ".join(f"{_n(stop)}%{{transform:{_transforms(frame)[name]}}}" for stop, frame in zip(stops, frames))
+def _keyframes(name, transforms, stops):
+    """One group's keyframes; ``transforms`` is _transforms() of each frame, in order."""
+    steps = " ".join(f"{_n(stop)}%{{transform:{frame[name]}}}" for stop, frame in zip(stops, transforms))
     return f"@keyframes k-{name}{{{steps}}}"
 
 
@@ -125,7 +126,8 @@ def render(pose, regions=(), mirrored=False, title=""):
             sequence = frames + [frames[0]]
             stops = [100 * i / len(frames) for i in range(len(frames) + 1)]
             timing = f"{_n(pose['seconds'])}s ease-in-out infinite"
-        moving = "".join(_keyframes(name, sequence, stops) for name in names)
+        transforms = [_transforms(frame) for frame in sequence]  # once per frame, not once per group
+        moving = "".join(_keyframes(name, transforms, stops) for name in names)
         moving += "".join(f".g-{name}{{animation:k-{name} {timing}}}" for name in names)
         moving = f"@media (prefers-reduced-motion:no-preference){{{moving}}}"
     style = f"path{{fill:none;stroke-linecap:round}}{static}{moving}"
