@@ -90,10 +90,12 @@ def catalog_export():
               help="Where to write the PNG: every figure's keyframes in a labelled grid.")
 @click.option("--file", "path", type=click.Path(exists=True), default=str(data.DATA_DIR),
               help="A TOML file, or a folder of them (default: the shipped catalog).")
-def catalog_figures(sheet_path, path):
+@click.option("--only", default="", help="Comma-separated exercise ids: draw just these.")
+def catalog_figures(sheet_path, path, only):
     """Draw every exercise's figure, frame by frame, to look at (needs requirements-dev.txt)."""
+    wanted = {ident.strip() for ident in only.split(",") if ident.strip()}
     try:
-        posed = [ex for ex in data.load_file(path) if ex.pose]
+        posed = [ex for ex in data.load_file(path) if ex.pose and (not wanted or ex.id in wanted)]
     except data.CatalogError as exc:
         raise click.ClickException(str(exc)) from exc
     if not posed:

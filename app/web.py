@@ -51,4 +51,4 @@ def figure(exercise, side=None):
         return None
     side = "left" if side == "left" else "right"
     extra = {"side": side} if side == "left" else {}
-    return {"url": url_for("catalog.figure", slug=ex.id, v=figures.version(ex, side), **extra), "alt": figures.alt(ex)}
+    return {"url": url_for("catalog.figure", slug=ex.id, v=figures.version(ex, side), **extra), "alt": figures.alt(ex, side)}

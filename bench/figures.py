@@ -17,7 +17,7 @@ from app.figures import render  # noqa: E402
 
 
 def draw_all(posed):
-    return [render.render(poses.read(ex.pose), ex.targets, mirrored=side, title=ex.name)
+    return [render.render(poses.read(ex.pose), ex.targets, mirrored=side, title=ex.name, mat="mat" in ex.equipment)
             for ex in posed for side in (False, True)]
 
 

@@ -5,11 +5,13 @@ A keyframe is written against standing tall (body.STANDING): only the angles tha
 set down on the floor (its lowest point touching it) unless the frame gives ``"pelvis": [x, y]``;
 ``"pelvis": [x]`` moves it along the floor. ``seconds`` is one cycle of a moving
 exercise, or how long a hold takes to settle; ``hold`` says which; ``key`` is the frame shown still
-(reduced motion, a thumbnail), the last one unless given.
+(reduced motion, a thumbnail), the last one unless given. ``view`` is ``side`` (the default),
+``front`` or ``above`` (body.VIEWS); ``props`` are what the body uses (app.figures.props), and a body
+resting on a seat, a step or a roller is set down on it.
 """
 import copy
 
-from . import body
+from . import body, props as prop_kinds
 
 FLOOR_TOLERANCE = 2.5  # how far (body units, about 2.5 cm) the lowest point may be from the floor
 
@@ -18,8 +20,9 @@ class PoseError(ValueError):
     """A pose that breaks the body model; the message says which frame and why."""
 
 
-def frame(partial):
-    """A whole keyframe: standing tall, with ``partial``'s angles over it, set down on the floor."""
+def frame(partial, view="side", props=()):
+    """A whole keyframe: standing tall, with ``partial``'s angles over it, set down on the floor (or on
+    the seat, step or roller under it)."""
     partial = partial or {}
     whole = copy.deepcopy(body.STANDING)
     for key, value in partial.items():
@@ -32,8 +35,10 @@ def frame(partial):
             whole[key] = list(value) if key == "pelvis" else value
     if len(whole["pelvis"]) == 1:
         whole["pelvis"].append(body.STANDING["pelvis"][1])
-    if len(partial.get("pelvis", ())) != 2:
-        whole["pelvis"][1] = round(whole["pelvis"][1] - body.kinematics(whole).lowest(), 1)
+    if len(partial.get("pelvis", ())) != 2 and view != "above":
+        whole["pelvis"][1] += prop_kinds.lift(props)  # above a step or roller first, then set down
+        drop = prop_kinds.gap(props, body.kinematics(whole, view).contacts())
+        whole["pelvis"][1] = round(whole["pelvis"][1] - drop, 1)
     return whole
 
 
@@ -41,31 +46,70 @@ def read(raw):
     """The pose as render() and tags take it: whole frames, timing and the key frame."""
     if not isinstance(raw, dict) or not raw.get("frames"):
         raise PoseError("a pose needs at least one frame")
-    frames = [frame(partial) for partial in raw["frames"]]
+    view = raw.get("view", "side")
+    if view not in body.VIEWS:
+        raise PoseError(f"view {view!r} is not one of {', '.join(body.VIEWS)}")
+    try:
+        props = prop_kinds.read(raw.get("props"))
+    except prop_kinds.PropError as exc:
+        raise PoseError(str(exc)) from None
+    frames = [frame(partial, view, props) for partial in raw["frames"]]
     if len(frames) > 4:
         raise PoseError("a pose has at most 4 frames")
     key = raw.get("key", len(frames) - 1)
     if not 0 <= key < len(frames):
         raise PoseError(f"key frame {key} doesn't exist")
     pose = {"frames": frames, "key": key, "hold": bool(raw.get("hold")), "seconds": float(raw.get("seconds", 2)),
-            "view": raw.get("view", "side"), "flight": bool(raw.get("flight"))}
+            "view": view, "flight": bool(raw.get("flight")), "props": props}
     check(pose)
     return pose
 
 
 def check(pose):
-    """Every frame within the body's ranges and on the floor (a jump's top frame may leave it)."""
+    """Every frame within the body's ranges, on the floor or what it rests on (a jump's top frame may
+    leave it), out of the walls, and every prop but a band used in some frame."""
+    view, props = pose.get("view", "side"), pose.get("props", [])
+    ranges = dict(body.RANGE, **(body.FRONT_RANGE if view == "front" else {}))
+    used = set()
     for number, whole in enumerate(pose["frames"]):
-        for joint in ("trunk", "spine", "neck"):
+        for joint in ("trunk", "spine", "neck", "twist"):
             _within(number, joint, whole[joint])
         for side in body.SIDES:
             for joint in body.LIMB_JOINTS:
-                _within(number, f"{side} {joint}", whole[side][joint], body.RANGE[joint])
-        lowest = body.kinematics(whole).lowest()
+                _within(number, f"{side} {joint}", whole[side][joint], ranges[joint])
+        joints = body.kinematics(whole, view)
+        contacts = joints.contacts()
+        for index, prop in enumerate(props):
+            if prop["kind"] == "band":
+                for end in (prop["from"], prop["to"]):
+                    _band_end(end, joints.points)
+            elif prop_kinds.touches(prop, contacts, joints.points, FLOOR_TOLERANCE):
+                used.add(index)
+        if view == "above":  # lying on the side, seen from the ceiling: all of it is on the mat
+            continue
+        lowest = min(bottom for _, bottom, _ in contacts.values())
         if lowest < -FLOOR_TOLERANCE:
             raise PoseError(f"frame {number}: the body sinks {-lowest:.0f} under the floor")
-        if lowest > FLOOR_TOLERANCE and not pose.get("flight"):
-            raise PoseError(f"frame {number}: the body floats {lowest:.0f} above the floor")
+        for name, (x, bottom, _) in contacts.items():
+            inside = prop_kinds.solid_under(props, x, bottom)
+            if inside:
+                raise PoseError(f"frame {number}: the {name.replace('_', ' ')} sinks into the {inside[0]}")
+        deep = prop_kinds.through_wall(props, contacts, joints.points, FLOOR_TOLERANCE)
+        if deep:
+            raise PoseError(f"frame {number}: the body goes {deep:.0f} into the wall")
+        above = prop_kinds.gap(props, contacts)
+        if above > FLOOR_TOLERANCE and not pose.get("flight"):
+            raise PoseError(f"frame {number}: the body floats {above:.0f} above the floor")
+    for index, prop in enumerate(props):
+        if prop["kind"] != "band" and index not in used:
+            raise PoseError(f"the {prop['kind'].replace('_', ' ')} is drawn but the body never touches it")
+
+
+def _band_end(end, points):
+    try:
+        prop_kinds.anchor(end, points)
+    except prop_kinds.PropError as exc:
+        raise PoseError(str(exc)) from None
 
 
 def _within(number, joint, value, limits=None):

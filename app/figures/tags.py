@@ -1,11 +1,11 @@
 """The contraindication tags a pose shows (rule N10): computed from the body in every keyframe, so
 the picture a person copies and the rules that protect them can never disagree.
 
-Side view only for now: what a side view cannot show (the hip crossing the midline, turning in,
-rotation of the spine) needs the front view and stays hand-written until then, as do the tags no
-pose can show (breath hold, bouncing, maximal effort).
+Each view shows what it can: hip flexion and extension, the spine's rounding and the neck's need the
+side view (or the view from above); the hip crossing the midline needs the front. The tags no pose can
+show (breath hold, bouncing, maximal effort) stay hand-written.
 """
-from . import body
+from . import body, props as prop_kinds
 from .pose import FLOOR_TOLERANCE
 
 HIP_FLEXION = 90      # hip_flexion_past_90
@@ -17,65 +17,101 @@ OVERHEAD = 140        # overhead_loaded: weight on hands reached overhead (a dow
 LYING = (55, 125)     # the lower back this far from upright, either way, is lying
 BELOW_HEART = 4       # inversion: the head this far under the heart
 KNEE_UNDER_HIP = 10   # kneeling: the knee on the floor this far below the hip
+TURNED_IN = -30       # hip_internal_rotation: the thigh turned in this far
+TURNED_OUT = 30       # hip_extension_external_rotation: a thigh behind the body turned out this far
+DEEP_TWIST = 45       # deep_twist
+FLEXED_TWIST = (20, 20)  # spinal_flexion_rotation: the spine rounded and turned at least this much
+BY_GRAVITY = ("kneeling", "deep_knee_flexion", "overhead_loaded", "supine", "prone", "inversion", "high_impact")
 
 
-def frame_tags(whole):
-    """The tags one whole keyframe shows."""
-    joints = body.kinematics(whole)
+def _resting(joints, props):
+    """The names of the body's points resting on the floor or on a seat, step, roller or rail."""
+    return {name for name, (x, bottom, _) in joints.contacts().items()
+            if bottom - prop_kinds.support(props, x, bottom) <= FLOOR_TOLERANCE}
+
+
+def frame_tags(whole, view="side", props=()):
+    """The tags one whole keyframe shows, in ``view``."""
+    joints = body.kinematics(whole, view)
     p = joints.points
-    surface = joints.contact_points()
-
-    def _on_floor(name):
-        return surface[name] <= FLOOR_TOLERANCE
-
+    resting = _resting(joints, props)
     out = set()
-    # The legs carry the body when nothing but feet and hands is on the floor (a squat or a lunge, not
-    # a bridge with the shoulders down or a knee on the mat).
-    resting = {name for name, height in surface.items() if height <= FLOOR_TOLERANCE}
+    # The legs carry the body when nothing but feet and hands is down (a squat or a lunge, not a bridge
+    # with the shoulders down, a knee on the mat or a seat under the pelvis).
     carried = not resting - {f"{s}_{part}" for s in body.SIDES for part in ("heel", "toe", "ankle", "hand")}
+    sagittal = view in ("side", "above")
     for side in body.SIDES:
         limb = whole[side]
-        foot_down = _on_floor(f"{side}_heel") or _on_floor(f"{side}_toe")
+        foot_down = {f"{side}_heel", f"{side}_toe"} & resting
         # Kneeling: weight through a knee on the floor, under the hip (not a straight leg lying down).
-        knee_down = _on_floor(f"{side}_knee") and p[f"{side}_knee"][1] < p["pelvis"][1] - KNEE_UNDER_HIP
-        if limb["hip"] > HIP_FLEXION:
+        knee_down = f"{side}_knee" in resting and p[f"{side}_knee"][1] < p["pelvis"][1] - KNEE_UNDER_HIP
+        if sagittal and limb["hip"] > HIP_FLEXION:
             out.add("hip_flexion_past_90")
-        if limb["hip"] < HIP_EXTENSION:
+        if sagittal and limb["hip"] < HIP_EXTENSION:
             out.add("hip_extension")
+            if limb["turn"] >= TURNED_OUT:
+                out.add("hip_extension_external_rotation")
+        if limb["turn"] <= TURNED_IN:
+            out.add("hip_internal_rotation")
+        if view == "front" and _across_midline(joints, whole, side):
+            out.add("hip_adduction_midline")
         if knee_down:
             out.add("kneeling")
         elif foot_down and carried and limb["knee"] > DEEP_KNEE:
             out.add("deep_knee_flexion")
-        if _on_floor(f"{side}_hand") and limb["shoulder"] > OVERHEAD and carried:  # not arms resting overhead
+        if f"{side}_hand" in resting and limb["shoulder"] > OVERHEAD and carried:  # not arms resting overhead
             out.add("overhead_loaded")
-    if whole["neck"] < NECK_EXTENSION:
+    if sagittal and whole["neck"] < NECK_EXTENSION:
         out.add("cervical_extension")
-    if whole["spine"] > SPINE_END_RANGE:
+    if sagittal and whole["spine"] > SPINE_END_RANGE:
         out.add("spinal_flexion_end_range")
-    lying = LYING[0] <= abs(whole["trunk"]) <= LYING[1]
-    back_down = _on_floor("waist") or _on_floor("shoulder")
-    if lying and back_down:
-        out.add("supine" if whole["trunk"] < 0 else "prone")
+    if abs(whole["twist"]) >= DEEP_TWIST:
+        out.add("deep_twist")
+    if sagittal and whole["spine"] >= FLEXED_TWIST[0] and abs(whole["twist"]) >= FLEXED_TWIST[1]:
+        out.add("spinal_flexion_rotation")
+    if facing(whole, view) in ("up", "down") and {"waist", "shoulder"} & resting:
+        out.add("supine" if facing(whole, view) == "up" else "prone")
     heart = body.step(p["waist"], joints.angles["upper_back"], body.LENGTH["upper_back"] * 0.6)
     if p["head"][1] < heart[1] - BELOW_HEART:
         out.add("inversion")
-    if joints.lowest() > FLOOR_TOLERANCE:
+    if not resting and prop_kinds.gap(props, joints.contacts()) > FLOOR_TOLERANCE:
         out.add("high_impact")  # both feet, and everything else, off the floor
+    if view == "above":  # the floor is under the whole body: nothing is carried against gravity
+        out -= set(BY_GRAVITY)
     return out
 
 
-def standing_foot(whole):
-    """The side whose foot alone bears the weight (nothing else on the floor), or None."""
-    surface = body.kinematics(whole).contact_points()
-    down = {name for name, height in surface.items() if height <= FLOOR_TOLERANCE}
+def _across_midline(joints, whole, side):
+    """The knee has crossed the line down the middle of the body (seen from the front)."""
+    p = joints.points
+    across = body.direction(whole["trunk"] + 90)  # towards the far side
+    reach = (p[f"{side}_knee"][0] - p["pelvis"][0]) * across[0] + (p[f"{side}_knee"][1] - p["pelvis"][1]) * across[1]
+    return reach > 1 if side == "near" else reach < -1
+
+
+def standing_foot(whole, view="side", props=()):
+    """The side whose foot alone bears the weight (nothing else down), or None."""
+    down = _resting(body.kinematics(whole, view), props)
     feet = [side for side in body.SIDES if {f"{side}_heel", f"{side}_toe"} & down]
     others = down - {f"{side}_{part}" for side in body.SIDES for part in ("heel", "toe", "ankle")}
     return feet[0] if len(feet) == 1 and not others else None
 
 
-def facing(whole):
-    """"up" lying on the back, "down" lying face down (or held face down, a plank), else None."""
+def on_all_fours(whole, view="side", props=()):
+    """Hands on the floor and knees or feet too: all fours, a knee down or (a down dog) the knees up."""
+    down = _resting(body.kinematics(whole, view), props)
+    legs = {f"{side}_{part}" for side in body.SIDES for part in ("knee", "heel", "toe")}
+    return bool({"near_hand", "far_hand"} & down) and bool(legs & down)
+
+
+def facing(whole, view="side"):
+    """"up" lying on the back, "down" lying face down (or held face down, a plank), "side" lying on
+    one side (the front view lying down, or the view from above), else None."""
+    if view == "above":
+        return "side"
     if LYING[0] <= abs(whole["trunk"]) <= LYING[1]:
+        if view == "front":
+            return "side"
         return "up" if whole["trunk"] < 0 else "down"
     return None
 
@@ -85,13 +121,17 @@ def derived(pose):
     the same foot carries the body alone in every frame that touches the floor (a march or a run
     changes feet, and is a two-footed stance)."""
     found = {}
+    view, props = pose.get("view", "side"), pose.get("props", ())
     for number, whole in enumerate(pose["frames"]):
-        for tag in sorted(frame_tags(whole)):
+        for tag in sorted(frame_tags(whole, view, props)):
             found.setdefault(tag, number)
-    grounded = [whole for whole in pose["frames"] if body.kinematics(whole).lowest() <= FLOOR_TOLERANCE]
-    feet = {standing_foot(whole) for whole in grounded}
+    if view == "above":
+        return found
+    grounded = [whole for whole in pose["frames"]
+                if prop_kinds.gap(props, body.kinematics(whole, view).contacts()) <= FLOOR_TOLERANCE]
+    feet = {standing_foot(whole, view, props) for whole in grounded}
     if pose.get("hold"):
-        feet = {standing_foot(pose["frames"][pose["key"]])}
+        feet = {standing_foot(pose["frames"][pose["key"]], view, props)}
     if len(feet) == 1 and None not in feet:
         found["single_leg_stance"] = pose["key"]
     return found

@@ -1,6 +1,7 @@
 import pytest
 
 from app import vocabulary as v
+from app.catalog import data as catalog_data
 from app.catalog.data import CatalogError, load_file, parse
 from tests.conftest import CATALOG_ENTRY
 
@@ -135,4 +136,41 @@ def test_poses_kept_beside_the_catalog_are_attached_to_their_exercises(tmp_path)
         load_file(tmp_path)
     (tmp_path / "poses" / "more.toml").write_text('[pose.x]\nframes = [{}]\n')
     with pytest.raises(CatalogError, match="x: two poses"):
+        load_file(tmp_path)
+
+
+WALL_CALF = CATALOG_ENTRY.replace('mistake = "m"', 'mistake = "m"\nequipment = ["wall"]')
+LEANING = '\n[exercise.pose]\nhold = true\nprops = [{kind = "wall", x = 46}]\nframes = [{trunk = 12, both = {shoulder = 80, elbow = 20}}]\n'
+
+
+def test_the_figure_draws_the_equipment_the_exercise_lists_and_nothing_it_does_not(monkeypatch):
+    monkeypatch.setattr(catalog_data, "DRAWN_WHOLE", True)  # issue 11: until every exercise is drawn
+    (ex,) = parse(WALL_CALF + LEANING)
+    assert ex.pose["props"] == [{"kind": "wall", "x": 46}]
+    with pytest.raises(CatalogError, match="x: its equipment lists wall, which its figure doesn't show"):
+        parse(WALL_CALF + '\n[exercise.pose]\nframes = [{}]\n')
+    with pytest.raises(CatalogError, match="x: its figure uses a wall, which its equipment doesn't list"):
+        parse(CATALOG_ENTRY + LEANING)
+
+
+def test_a_counter_is_drawn_only_when_the_instructions_say_to_hold_one():
+    counter = ('\n[exercise.pose]\nprops = [{kind = "rail", x = 28, y = 55}]\n'
+               'frames = [{both = {shoulder = 45, elbow = 0}}]\n')
+    with pytest.raises(CatalogError, match="x: its figure uses a rail, which its instructions don't mention"):
+        parse(CATALOG_ENTRY + counter)
+    parse(CATALOG_ENTRY.replace('instructions = ["a", "b"]', 'instructions = ["Hold a counter.", "b"]') + counter)
+
+
+def test_lying_on_the_side_is_what_a_side_lying_pose_shows():
+    side = CATALOG_ENTRY.replace('stance = "standing"', 'stance = "floor"\nposition = "side_lying"')
+    parse(side + '\n[exercise.pose]\nview = "above"\nframes = [{}]\n')
+    parse(side + '\n[exercise.pose]\nview = "front"\nframes = [{trunk = 90, far = {shoulder = 178, elbow = 0}}]\n')
+    with pytest.raises(CatalogError, match="its position is side_lying"):
+        parse(side + '\n[exercise.pose]\nframes = [{}]\n')  # standing
+
+
+def test_a_catalog_with_an_exercise_that_has_no_figure_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(catalog_data, "DRAWN_WHOLE", True)
+    (tmp_path / "stretches.toml").write_text(CATALOG_ENTRY)
+    with pytest.raises(CatalogError, match="x: no pose: every exercise is drawn"):
         load_file(tmp_path)

@@ -12,22 +12,24 @@ from app.figures.pose import PoseError, frame, read
 
 SEGMENTS = [("waist", "pelvis", "lower_back"), ("shoulder", "waist", "upper_back"), ("neck", "shoulder", "neck")]
 for _side in body.SIDES:
-    SEGMENTS += [(f"{_side}_elbow", "shoulder", "upper_arm"), (f"{_side}_wrist", f"{_side}_elbow", "forearm"),
-                 (f"{_side}_knee", "pelvis", "thigh"), (f"{_side}_ankle", f"{_side}_knee", "shin"),
-                 (f"{_side}_toe", f"{_side}_heel", "foot")]
+    SEGMENTS += [(f"{_side}_elbow", f"{_side}_shoulder", "upper_arm"),
+                 (f"{_side}_wrist", f"{_side}_elbow", "forearm"), (f"{_side}_knee", f"{_side}_hip", "thigh"),
+                 (f"{_side}_ankle", f"{_side}_knee", "shin")]
 
 angle = lambda name: st.floats(*body.RANGE[name], allow_nan=False)  # noqa: E731
 limb = st.fixed_dictionaries({joint: angle(joint) for joint in body.LIMB_JOINTS})
 frames = st.fixed_dictionaries({"trunk": angle("trunk"), "spine": angle("spine"), "neck": angle("neck"),
-                                "near": limb, "far": limb})
+                                "twist": angle("twist"), "near": limb, "far": limb})
 
 
 @settings(max_examples=300, deadline=None)
-@given(frames)
-def test_every_segment_keeps_its_length_in_any_position(partial):
-    points = body.kinematics(frame(partial)).points
+@given(frames, st.sampled_from(body.VIEWS))
+def test_every_segment_keeps_its_length_in_any_position_and_view(partial, view):
+    points = body.kinematics(frame(partial, view), view).points
     for end, start, segment in SEGMENTS:
         assert math.dist(points[start], points[end]) == pytest.approx(body.LENGTH[segment])
+    for side in body.SIDES:  # a foot turned towards the viewer looks shorter, never longer
+        assert math.dist(points[f"{side}_heel"], points[f"{side}_toe"]) <= body.LENGTH["foot"] + 1e-9
 
 
 @settings(max_examples=200, deadline=None)
@@ -138,3 +140,95 @@ def test_the_left_side_is_the_right_side_mirrored():
     assert 'transform="scale(-1 1)"' in left and "scale(-1 1)" not in right
     assert left.replace('<g transform="scale(-1 1)">', "<g>").split("</style>")[1].count("<g") == \
         right.split("</style>")[1].count("<g")
+
+
+def front(partial):
+    return tags.frame_tags(frame(partial, "front"), "front")
+
+
+def test_the_front_view_shows_what_the_side_cannot_and_not_what_it_cannot():
+    across = {"near": {"hip": -20}}
+    assert "hip_adduction_midline" in front(across)
+    assert "hip_adduction_midline" not in front({"near": {"hip": -8}})  # towards the middle, not across it
+    assert "hip_adduction_midline" not in front({"near": {"hip": 30}})  # out to the side
+    # hip and shoulder are abduction seen from the front: a leg out to the side is not hip flexion
+    assert "hip_flexion_past_90" not in front({"near": {"hip": 80}, "both": {"knee": 0}})
+    assert "spinal_flexion_end_range" not in front({"spine": 45})  # a side bend
+
+
+def test_twist_and_turn_show_their_tags_and_just_under_do_not():
+    assert "deep_twist" in shown({"twist": 50}) and "deep_twist" not in shown({"twist": 40})
+    assert "spinal_flexion_rotation" in shown({"spine": 25, "twist": 25})
+    assert "spinal_flexion_rotation" not in shown({"spine": 25, "twist": 15})
+    assert "spinal_flexion_rotation" not in shown({"spine": 10, "twist": 40})
+    assert "hip_internal_rotation" in shown({"near": {"turn": -35}})
+    assert "hip_internal_rotation" not in shown({"near": {"turn": -20}})
+    behind_out = {"far": {"hip": -20, "turn": 40}}
+    assert "hip_extension_external_rotation" in shown(behind_out)
+    assert "hip_extension_external_rotation" not in shown({"far": {"hip": -20, "turn": 20}})
+
+
+def test_lying_on_the_side_is_side_lying_from_the_front_and_from_above():
+    lying = {"trunk": 90, "far": {"shoulder": 178, "elbow": 0}}
+    assert tags.facing(frame(lying, "front"), "front") == "side"
+    assert "prone" not in front(lying)
+    assert tags.facing(frame({}, "above"), "above") == "side"
+    # from above nothing is carried against gravity: a knee bent deep while lying is no loaded squat
+    assert tags.frame_tags(frame({"both": {"hip": 110, "knee": 120}}, "above"), "above") == {"hip_flexion_past_90"}
+
+
+WALL_SIT = {"hold": True, "props": [{"kind": "wall", "x": -8}],
+            "frames": [{"pelvis": [1.5, 30], "both": {"hip": 90, "knee": 90}}]}
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"view": "top", "frames": [{}]}, "view 'top' is not one of side, front, above"),
+    ({"props": [{"kind": "sofa", "x": 1}], "frames": [{}]}, "unknown prop"),
+    ({"props": [{"kind": "chair"}], "frames": [{}]}, "a chair needs its place along the floor"),
+    ({"props": [{"kind": "band", "from": "near_hand"}], "frames": [{}]}, "from and to"),
+    ({"props": [{"kind": "band", "from": "near_hand", "to": "nose"}], "frames": [{}]}, "can't hold on to 'nose'"),
+    ({"props": [{"kind": "wall", "x": 60}], "frames": [{}]}, "the wall is drawn but the body never touches it"),
+    ({"props": [{"kind": "wall", "x": 3}], "frames": [{}]}, "goes .* into the wall"),
+    ({"props": [{"kind": "step", "x": 0}], "frames": [{"pelvis": [0, 53]}]}, "sinks into the step"),
+    ({"frames": [{"twist": 90}]}, "twist 90° is outside"),
+    ({"frames": [{"near": {"turn": -60}}]}, "near turn -60° is outside"),
+    ({"view": "front", "frames": [{"near": {"hip": 90}}]}, "near hip 90° is outside"),
+])
+def test_a_broken_view_or_prop_is_refused_with_the_reason(raw, message):
+    with pytest.raises(PoseError, match=message):
+        read(raw)
+
+
+def test_a_body_is_set_down_on_the_seat_step_or_roller_under_it():
+    seated = read({"props": [{"kind": "chair", "x": -4}], "frames": [{"both": {"hip": 90, "knee": 90, "elbow": 80}}]})
+    assert seated["frames"][0]["pelvis"][1] - body.SURFACE["pelvis"] == pytest.approx(27, abs=0.1)
+    on_step = read({"props": [{"kind": "step", "x": 0}], "frames": [{}]})
+    assert body.kinematics(on_step["frames"][0]).lowest() == pytest.approx(11, abs=0.1)
+    # a foot under a counter stands on the floor: the counter's top is far above it
+    at_counter = read({"props": [{"kind": "rail", "x": 28, "y": 55}], "frames": [{"both": {"shoulder": 45, "elbow": 0}}]})
+    assert body.kinematics(at_counter["frames"][0]).lowest() == pytest.approx(0, abs=0.1)
+    assert "deep_knee_flexion" not in tags.derived(seated)  # the seat carries it, not the legs
+    assert read(WALL_SIT)["frames"][0]["pelvis"] == [1.5, 30]
+
+
+def test_a_band_moves_with_the_hands_and_is_still_under_reduced_motion():
+    pull = read({"props": [{"kind": "band", "from": "near_hand", "to": "far_hand"}], "view": "front", "seconds": 2,
+                 "frames": [{"both": {"shoulder": 80}}, {"both": {"shoulder": 90}}]})
+    svg = render.render(pull)
+    assert '<animate attributeName="d" dur="2s"' in svg and 'repeatCount="indefinite"' in svg
+    assert "@media (prefers-reduced-motion:reduce){.moving{display:none}}" in svg
+    assert len(gzip.compress(svg.encode())) <= 4096
+
+
+def test_props_and_a_mat_are_drawn_behind_the_body():
+    svg = render.render(read(WALL_SIT), mat=False)
+    assert svg.index('<rect x="-16"') < svg.index('class="g-root"')
+    on_mat = render.render(read({"frames": [{"trunk": -90}]}), mat=True)
+    assert render.MAT in on_mat and render.MAT not in render.render(read({"frames": [{"trunk": -90}]}))
+
+
+def test_all_fours_is_hands_down_with_knees_or_feet_down():
+    down_dog = {"trunk": 124, "both": {"hip": 110, "knee": 0, "ankle": 20, "shoulder": 150, "elbow": 0}}
+    assert tags.on_all_fours(frame(down_dog))
+    assert tags.on_all_fours(frame({"trunk": 80, "spine": -20, "both": {"hip": 80, "knee": 90, "ankle": -85, "shoulder": 71, "elbow": 0}}))
+    assert not tags.on_all_fours(frame({})) and not tags.on_all_fours(frame({"trunk": -90}))
