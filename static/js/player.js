@@ -118,7 +118,7 @@
     if (!media || (media.kind === "youtube" && !navigator.onLine)) {
       box.replaceChildren();
       box.hidden = true;
-      $("stage").classList.remove("has-media");
+      $("stage").classList.remove("has-media", "has-figure");
       if (media) { note.textContent = "The video needs a connection — follow the steps below."; note.hidden = false; }
       return;
     }
@@ -141,6 +141,7 @@
     box.replaceChildren(node);
     box.hidden = false;
     $("stage").classList.add("has-media");
+    $("stage").classList.toggle("has-figure", media.kind === "figure");
     if (youtubeOffline) { note.textContent = "The video needs a connection — follow the steps below."; note.hidden = false; }
     if (node.play) node.play().catch(() => {});
   }

@@ -35,6 +35,7 @@
       shell: (version) => `${CACHE_PREFIX}shell-${version}`,
       pages: `${CACHE_PREFIX}pages`,
       saved: SAVED_CACHE,
+      figures: `${CACHE_PREFIX}figures`, // figures seen on any page (their URLs name one drawing)
     }),
     // The Background Sync tag the player registers and the worker answers with an outbox flush.
     syncTag: "limber-outbox",

@@ -2,7 +2,9 @@
 // and outbox.js) in front of this file.
 //  - shell (versioned): CSS, JS, htmx, icons, the offline and saved pages — cache first.
 //  - pages: the last pages visited — network first (short timeout), then this copy, then /offline.
-//  - saved: routines saved for offline, with their media, and the saved-routine index (shared.js).
+//  - saved: routines saved for offline (by hand, or the last five opened), with their media and
+//    figures, and the saved-routine index (shared.js).
+//  - figures: every other exercise figure a page showed, the last MAX_FIGURES of them.
 /* global VERSION, PRECACHE, IMPORTS */
 importScripts(...IMPORTS);
 
@@ -10,6 +12,8 @@ const { facts, outbox, savedIndex } = self.Limber;
 const SHELL = facts.caches.shell(VERSION);
 const PAGES = facts.caches.pages;
 const SAVED = facts.caches.saved;
+const FIGURES = facts.caches.figures;
+const MAX_FIGURES = 300; // about a kilobyte or two each
 const PAGE_TIMEOUT_MS = 3000;
 const MAX_PAGES = 30;
 const MAX_AUTO_SAVED = 5;
@@ -29,7 +33,7 @@ self.addEventListener("install", (event) => {
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
-    const keep = new Set([SHELL, PAGES, SAVED]);
+    const keep = new Set([SHELL, PAGES, SAVED, FIGURES]);
     for (const name of await caches.keys()) {
       if (name.startsWith(facts.caches.prefix) && !keep.has(name)) await caches.delete(name);
     }
@@ -135,10 +139,19 @@ async function oldPageScript(request) {
   return new Response(parts.join("\n"), { headers: { "Content-Type": "text/javascript; charset=utf-8" } });
 }
 
-// An exercise's figure: a saved routine's from the saved cache (its URL names one drawing), else the network.
+// An exercise's figure: its URL names one drawing (?v=), so a kept copy is always right: a saved
+// routine's, then one seen before, else the network, keeping what it answers for next time (offline).
 async function figureFile(request) {
-  const cached = await (await caches.open(SAVED)).match(request.url);
-  return cached || fetch(request);
+  const cached = await (await caches.open(SAVED)).match(request.url) || await (await caches.open(FIGURES)).match(request.url);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok && new URL(request.url).searchParams.has("v")) {
+    const cache = await caches.open(FIGURES);
+    await cache.put(request.url, response.clone());
+    const keys = await cache.keys();
+    for (const old of keys.slice(0, Math.max(0, keys.length - MAX_FIGURES))) await cache.delete(old);
+  }
+  return response;
 }
 
 // Media of saved routines comes from the cache, Range requests included, so videos seek offline.

@@ -398,3 +398,18 @@ def test_a_saved_routine_shows_its_figures_offline(live_server, page, context):
     eventually(page, "[...document.querySelectorAll('.steps-list img.figure-thumb')]"
                      ".every((img) => img.complete && img.naturalWidth > 0)")
     assert answered and all(r.from_service_worker and r.ok for r in answered)  # every figure came from the phone
+
+
+def test_a_figure_seen_in_the_library_shows_offline_on_its_exercise_page(live_server, page, context):
+    sign_up_and_skip_to_dashboard(live_server, page, "seen@example.com")
+    worker_ready(page)
+    page.goto(f"{live_server}/exercises/standing-quad-stretch")
+    figure = page.locator("img.figure")
+    expect(figure).to_be_visible()
+    eventually(page, "caches.open('limber-figures').then((c) => c.keys()).then((k) => k.length > 0)")
+    context.set_offline(True)
+    answered = []
+    page.on("response", lambda response: answered.append(response) if "/figure.svg" in response.url else None)
+    page.reload()
+    eventually(page, "(() => { const i = document.querySelector('img.figure'); return i && i.complete && i.naturalWidth > 0; })()")
+    assert answered and all(r.from_service_worker and r.ok for r in answered)
