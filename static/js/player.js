@@ -129,6 +129,7 @@
       node.setAttribute("muted", "");
       node.setAttribute("playsinline", "");
       node.setAttribute("aria-label", `How to do ${step.name}`);
+      if (drawn) node.poster = drawn.url; // the figure until the video plays
     } else if (media.kind === "image") {
       node = Object.assign(document.createElement("img"), { src: media.url, alt: `How to do ${step.name}` });
     } else if (media.kind === "figure") {

@@ -45,3 +45,29 @@ def test_a_figure_moves_and_holds_still_under_reduced_motion(live_server, page):
         page.wait_for_timeout(350)
         shots[motion] = first != page.screenshot()
     assert shots == {"no-preference": True, "reduce": False}
+
+
+def within(box, viewport):
+    return box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 0.5 \
+        and box["y"] + box["height"] <= viewport["height"] + 0.5
+
+
+def test_the_figure_is_the_largest_thing_on_the_stage_upright_and_sideways(live_server, page):
+    sign_up_and_skip_to_dashboard(live_server, page, "stage@example.com")
+    page.get_by_role("button", name=re.compile("Cool-down")).click()
+    page.wait_for_url(re.compile(r"/routines/\d+$"))
+    page.goto(page.url + "/play")
+    figure, clock = page.locator("#stage-media img.stage-figure"), page.locator("#stage-clock")
+    expect(figure).to_be_visible()
+    for viewport in ({"width": 390, "height": 844}, {"width": 844, "height": 390}):
+        page.set_viewport_size(viewport)
+        shown = {name: page.locator(selector).bounding_box() for name, selector in (
+            ("figure", "#stage-media"), ("clock", "#stage-clock"), ("start", "#btn-pause"), ("stop", "#btn-stop"))}
+        assert all(within(box, viewport) for box in shown.values()), (viewport, shown)  # nothing to scroll for
+        area = {name: box["width"] * box["height"] for name, box in shown.items()}
+        assert area["figure"] == max(area.values()), (viewport, area)
+        if viewport["height"] > viewport["width"]:  # upright: the figure above the clock
+            assert shown["figure"]["y"] + shown["figure"]["height"] <= shown["clock"]["y"] + 1
+        else:  # sideways: the figure on the left, the clock and controls on the right
+            assert shown["figure"]["x"] + shown["figure"]["width"] <= shown["clock"]["x"]
+            assert shown["figure"]["x"] + shown["figure"]["width"] <= shown["start"]["x"]

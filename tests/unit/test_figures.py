@@ -232,3 +232,18 @@ def test_all_fours_is_hands_down_with_knees_or_feet_down():
     assert tags.on_all_fours(frame(down_dog))
     assert tags.on_all_fours(frame({"trunk": 80, "spine": -20, "both": {"hip": 80, "knee": 90, "ankle": -85, "shoulder": 71, "elbow": 0}}))
     assert not tags.on_all_fours(frame({})) and not tags.on_all_fours(frame({"trunk": -90}))
+
+
+def test_every_shipped_figure_keeps_its_segment_lengths_in_every_frame_and_fits_its_budget():
+    from app.catalog.data import load_file
+
+    drawn = [ex for ex in load_file() if ex.pose]
+    assert drawn
+    for ex in drawn:
+        pose = read(ex.pose)
+        for number, whole in enumerate(pose["frames"]):
+            points = body.kinematics(whole, pose["view"]).points
+            for end, start, segment in SEGMENTS:
+                assert math.dist(points[start], points[end]) == pytest.approx(body.LENGTH[segment]), (ex.id, number)
+        svg = render.render(pose, ex.targets, title=ex.name, mat="mat" in ex.equipment)
+        assert len(gzip.compress(svg.encode())) <= 4096, ex.id
