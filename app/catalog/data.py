@@ -14,7 +14,6 @@ STILL_TYPES = frozenset({"static", "breathing", "foam_roll"})
 SUPPORTS = ("chair", "wall", "counter", "fence", "post", "rail")  # what a supported one-leg exercise holds
 # The props a figure may draw without the exercise listing equipment: what the place has, said in the
 # instructions (a counter, a table) or the activity (a bike, a climbing wall and its bar).
-DRAWN_WHOLE = False  # while issue 11's poses are drawn: every exercise has its figure, with its equipment
 PLACE_PROPS = {"rail": ("counter", "table", "desk", "rail", "fence", "post", "bench", "sofa", "worktop"),
                "bike": ("bike", "saddle", "pedal"), "bar": ("bar", "jug", "hang"),
                "climbing_wall": ("wall", "hold", "climb", "traverse", "boulder")}
@@ -167,7 +166,7 @@ def _check_props(ex, drawn):
     """The figure draws the equipment the exercise lists (a mat is drawn for it), and nothing the person
     isn't told to use."""
     needed = {kind for kind, item in pose_props.EQUIPMENT.items() if item in ex.equipment}
-    for kind in sorted(needed - drawn) if DRAWN_WHOLE else ():
+    for kind in sorted(needed - drawn):
         raise CatalogError(f"{ex.id}: its equipment lists {pose_props.EQUIPMENT[kind]}, which its figure doesn't show")
     words = " ".join(ex.instructions).lower() + " " + " ".join(ex.activities)
     for kind in sorted(drawn - needed):
@@ -268,7 +267,7 @@ def load_file(path=DATA_DIR):
         raise CatalogError(f"poses for exercises that don't exist: {unknown}")
     catalog = _checked([parse_exercise({**entry, "pose": posed[entry.get("id")]} if entry.get("id") in posed else entry)
                         for entry in entries])
-    for ex in catalog if DRAWN_WHOLE else ():
+    for ex in catalog:
         if ex.pose is None:
             raise CatalogError(f"{ex.id}: no pose: every exercise is drawn (add [pose.{ex.id}] under {POSES_DIR}/)")
     return catalog

@@ -1,7 +1,6 @@
 import pytest
 
 from app import vocabulary as v
-from app.catalog import data as catalog_data
 from app.catalog.data import CatalogError, load_file, parse
 from tests.conftest import CATALOG_ENTRY
 
@@ -143,8 +142,7 @@ WALL_CALF = CATALOG_ENTRY.replace('mistake = "m"', 'mistake = "m"\nequipment = [
 LEANING = '\n[exercise.pose]\nhold = true\nprops = [{kind = "wall", x = 46}]\nframes = [{trunk = 12, both = {shoulder = 80, elbow = 20}}]\n'
 
 
-def test_the_figure_draws_the_equipment_the_exercise_lists_and_nothing_it_does_not(monkeypatch):
-    monkeypatch.setattr(catalog_data, "DRAWN_WHOLE", True)  # issue 11: until every exercise is drawn
+def test_the_figure_draws_the_equipment_the_exercise_lists_and_nothing_it_does_not():
     (ex,) = parse(WALL_CALF + LEANING)
     assert ex.pose["props"] == [{"kind": "wall", "x": 46}]
     with pytest.raises(CatalogError, match="x: its equipment lists wall, which its figure doesn't show"):
@@ -169,8 +167,7 @@ def test_lying_on_the_side_is_what_a_side_lying_pose_shows():
         parse(side + '\n[exercise.pose]\nframes = [{}]\n')  # standing
 
 
-def test_a_catalog_with_an_exercise_that_has_no_figure_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(catalog_data, "DRAWN_WHOLE", True)
+def test_a_catalog_with_an_exercise_that_has_no_figure_is_refused(tmp_path):
     (tmp_path / "stretches.toml").write_text(CATALOG_ENTRY)
     with pytest.raises(CatalogError, match="x: no pose: every exercise is drawn"):
         load_file(tmp_path)
