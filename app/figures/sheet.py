@@ -25,7 +25,7 @@ def page(exercises):
                     f'{"hold" if pose["hold"] else "moving"} {pose["seconds"]:g} s</small></h2>{"".join(cells)}'
                     '</section>')
     style = ("body{font:13px system-ui,sans-serif;margin:12px;display:grid;gap:0 24px;"
-             "grid-template-columns:repeat(auto-fill,minmax(560px,1fr))}section{break-inside:avoid;margin-bottom:10px}"
+             "grid-template-columns:repeat(auto-fill,minmax(790px,1fr))}section{break-inside:avoid;margin-bottom:10px}"
              "h2{font-size:14px;margin:0 0 4px}small{color:#64748b;font-weight:normal}"
              f"figure{{display:inline-block;margin:0 6px 0 0;text-align:center}}img{{width:{CELL}px;"
              f"height:{CELL}px;border:1px solid #e2e8f0;border-radius:6px}}figcaption{{color:#64748b}}")
@@ -44,7 +44,7 @@ def draw(exercises, path):
         chromium = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
         # One column for a few figures; for the whole catalog four, so the picture stays a sane height.
-        width = 900 if len(exercises) <= 16 else 2400
+        width = 900 if len(exercises) <= 16 else 3280
         sheet = browser.new_page(viewport={"width": width, "height": 600}, reduced_motion="reduce")
         sheet.set_content(page(exercises))
         sheet.screenshot(path=str(path), full_page=True)
