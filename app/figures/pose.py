@@ -24,6 +24,7 @@ def frame(partial, view="side", props=()):
     """A whole keyframe: standing tall, with ``partial``'s angles over it, set down on the floor (or on
     the seat, step or roller under it)."""
     partial = partial or {}
+    _known(partial)
     whole = copy.deepcopy(body.STANDING)
     for key, value in partial.items():
         if key in body.SIDES:
@@ -40,6 +41,28 @@ def frame(partial, view="side", props=()):
         drop = prop_kinds.gap(props, body.kinematics(whole, view).contacts())
         whole["pelvis"][1] = round(whole["pelvis"][1] - drop, 1)
     return whole
+
+
+def _known(partial):
+    """A misspelt angle would silently draw something else: refuse it by name."""
+    if not isinstance(partial, dict):
+        raise PoseError(f"a frame is a table of angles, not {partial!r}")
+    for key, value in partial.items():
+        if key not in body.STANDING and key != "both":
+            raise PoseError(f"{key!r} is not an angle of the body ({', '.join([*body.STANDING, 'both'])})")
+        if key in (*body.SIDES, "both"):
+            unknown = sorted(set(value) - set(body.LIMB_JOINTS)) if isinstance(value, dict) else [value]
+            if unknown:
+                raise PoseError(f"{key}: {unknown[0]!r} is not a limb angle ({', '.join(body.LIMB_JOINTS)})")
+        elif key == "pelvis":
+            if not isinstance(value, list) or not 1 <= len(value) <= 2 or not all(_number(n) for n in value):
+                raise PoseError("pelvis is [x] or [x, y]")
+        elif not _number(value):
+            raise PoseError(f"{key} must be a number of degrees")
+
+
+def _number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def read(raw):

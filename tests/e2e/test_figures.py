@@ -57,7 +57,7 @@ def test_the_figure_is_the_largest_thing_on_the_stage_upright_and_sideways(live_
     page.get_by_role("button", name=re.compile("Cool-down")).click()
     page.wait_for_url(re.compile(r"/routines/\d+$"))
     page.goto(page.url + "/play")
-    figure, clock = page.locator("#stage-media img.stage-figure"), page.locator("#stage-clock")
+    figure = page.locator("#stage-media img.stage-figure")
     expect(figure).to_be_visible()
     for viewport in ({"width": 390, "height": 844}, {"width": 844, "height": 390}):
         page.set_viewport_size(viewport)

@@ -247,3 +247,18 @@ def test_every_shipped_figure_keeps_its_segment_lengths_in_every_frame_and_fits_
                 assert math.dist(points[start], points[end]) == pytest.approx(body.LENGTH[segment]), (ex.id, number)
         svg = render.render(pose, ex.targets, title=ex.name, mat="mat" in ex.equipment)
         assert len(gzip.compress(svg.encode())) <= 4096, ex.id
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"frames": [{"twsit": 20}]}, "'twsit' is not an angle of the body"),
+    ({"frames": [[90]]}, "a frame is a table of angles"),
+    ({"frames": [{"near": {"hipp": 20}}]}, "near: 'hipp' is not a limb angle"),
+    ({"frames": [{"both": 20}]}, "both: 20 is not a limb angle"),
+    ({"frames": [{"trunk": "forward"}]}, "trunk must be a number of degrees"),
+    ({"frames": [{"pelvis": [0, 1, 2]}]}, r"pelvis is \[x\] or \[x, y\]"),
+    ({"props": [{"kind": "rail", "x": 1, "y": "high"}], "frames": [{}]}, "rail's height y must be a number"),
+    ({"props": [{"kind": "band", "from": "near_hand", "to": [1]}], "frames": [{}]}, "a band's end is"),
+])
+def test_a_misspelt_or_mistyped_pose_is_refused_by_name(raw, message):
+    with pytest.raises(PoseError, match=message):
+        read(raw)
