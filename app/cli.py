@@ -99,7 +99,7 @@ def catalog_figures(sheet_path, path, only):
     except data.CatalogError as exc:
         raise click.ClickException(str(exc)) from exc
     if not posed:
-        raise click.ClickException("No exercise in the catalog has a pose yet: nothing to draw.")
+        raise click.ClickException(f"No exercise is called {', '.join(sorted(wanted))}: nothing to draw.")
     try:
         sheet.draw(posed, sheet_path)
     except ImportError as exc:
