@@ -44,7 +44,7 @@ def fill():
                           steps_total=9)
     return {"signed_in": (token, now), "active_plan": (account.id,), "active_plan_with_version": (account.id,),
             "owned_routine": (account.id, routines[3].id), "latest_routines": (account.id, 5),
-            "workout_days": (account.id,), "recent_workouts": (account.id, 50)}
+            "workout_days": (account.id,), "recent_workouts": (account.id, 50), "charted_workouts": (account.id,)}
 
 
 def per_call_us(fn, args):

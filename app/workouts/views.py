@@ -1,11 +1,15 @@
 """Finished workouts: the log endpoint the player and the offline outbox post to, and the history page."""
-from flask import Blueprint, jsonify, render_template, request
+import datetime as dt
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
+from .. import vocabulary as v
 from ..catalog import store
 from ..validation import JsonError, parse_json
-from . import history, logs
+from ..web import found_or_404
+from . import charts, history, logs, progress
 
 bp = Blueprint("workouts", __name__)
 
@@ -59,8 +63,43 @@ def sync():
     return jsonify(results=results, stored=stored), status
 
 
-@bp.get("/history")
+KIND_WORDS = {"warmup": "Warm-up", "cooldown": "Cool-down", "flexibility": "Stretching", "mobility": "Mobility"}
+RATING_WORDS = {"too_easy": "Too easy", "about_right": "About right", "too_hard": "Too hard"}
+
+
+def _today():
+    """The person's today: their latest log's local date runs up to a day ahead of UTC, so the later."""
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+@bp.get("/history")  # what the page was called before it grew charts: old links still work
+@bp.get("/progress")
 @login_required
 def index():
-    return render_template("workouts/history.html", workouts=history.recent(current_user.id),
-                           streak=history.streak(current_user.id))
+    logged = history.charted(current_user.id)
+    today = max([_today(), *(log.local_date for log in logged[-1:])])
+    main = {ident: ex.targets[0] for ident, ex in store.by_id().items() if ex.targets}
+    numbers = progress.summary(logged, today, main)
+    areas = {region: v.region_label(region) for region in v.REGIONS}
+    pain_words = {area: v.region_label(area) for area in v.PAIN_AREAS} | {"unsaid": "Not said"}
+    drawn = {
+        "calendar": charts.calendar(numbers["days"]),
+        "weekly": charts.weekly(numbers["weeks"], numbers["per_week"], KIND_WORDS),
+        "body": charts.body_map(numbers["areas"], areas),
+        "pain": charts.per_week_counts(numbers["weeks"], numbers["pain"], [*v.PAIN_AREAS, "unsaid"], pain_words,
+                                       "Pain reports"),
+        "ratings": charts.per_week_counts(numbers["weeks"], numbers["ratings"], progress.RATINGS, RATING_WORDS,
+                                          "How sessions felt"),
+    }
+    gaps = progress.untouched(numbers["areas"], [r for r in v.REGIONS if r not in ("full_body", "pelvic_floor")])
+    return render_template("workouts/progress.html", workouts=history.recent(current_user.id), n=numbers,
+                           charts=drawn, kinds=KIND_WORDS, ratings=RATING_WORDS, areas=areas, pain_words=pain_words,
+                           gaps=gaps)
+
+
+@bp.post("/progress/sessions/<int:log_id>/delete")
+@login_required
+def delete(log_id):
+    row = found_or_404(history.delete(current_user.id, log_id))
+    flash(f"Deleted “{row.title}” of {row.local_date:%a %d %b %Y}. Every chart has been updated.", "success")
+    return redirect(url_for(".index"), code=303)

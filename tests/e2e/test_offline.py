@@ -151,7 +151,7 @@ def test_a_saved_routine_plays_offline_with_its_video_and_its_log_syncs_once(app
     assert len(logs) == 1 and logs[0].rating == "too_easy" and logs[0].routine_id == routine_id
     assert logs[0].client_id == queued[0]["client_id"]
     page.goto(live_server + "/history")
-    expect(page.get_by_text("Too easy")).to_be_visible()
+    expect(page.locator(".history").get_by_text("Too easy")).to_be_visible()
     page.reload()
     assert len(logs_for("basement@example.com")) == 1
 
@@ -250,7 +250,7 @@ def test_a_routine_saved_before_a_deploy_still_plays_offline_and_its_log_syncs_o
     logs = logs_for("olddeploy@example.com")
     assert len(logs) == 1 and logs[0].rating == "too_easy" and logs[0].client_id == queued[0]["client_id"]
     page.goto(live_server + "/history")
-    expect(page.get_by_text("Too easy")).to_be_visible()
+    expect(page.locator(".history").get_by_text("Too easy")).to_be_visible()
     page.reload()
     assert len(logs_for("olddeploy@example.com")) == 1
 

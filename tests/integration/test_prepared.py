@@ -11,7 +11,7 @@ from tests.conftest import log_body, quick, starter, sync_one
 
 NOW = utcnow()
 NAMES = ("signed_in", "active_plan", "active_plan_with_version", "owned_routine", "latest_routines", "workout_days",
-         "recent_workouts")
+         "recent_workouts", "charted_workouts")
 
 
 def shape(rows):
@@ -55,6 +55,7 @@ def calls(found):
         "latest_routines": [(aid, 5), (aid, 1), (aid, 0)],
         "workout_days": [(aid,), (aid + 1000,)],
         "recent_workouts": [(aid, 50), (aid, 1)],
+        "charted_workouts": [(aid,), (aid + 1000,)],
     }
 
 
