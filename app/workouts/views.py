@@ -97,7 +97,7 @@ def index():
                            gaps=gaps)
 
 
-@bp.post("/progress/sessions/<int:log_id>/delete")
+@bp.post("/progress/sessions/<id:log_id>/delete")
 @login_required
 def delete(log_id):
     row = found_or_404(history.delete(current_user.id, log_id))

@@ -44,6 +44,8 @@ def test_a_session_is_deleted_after_asking_and_only_by_its_owner(person, client,
     page = client.get("/progress").get_data(as_text=True)
     assert "Every chart has been updated." in page and "5 min in all" in page
     assert person.post(f"/progress/sessions/{first}/delete", {}, token_from="/progress").status_code == 404
+    for nonsense in ("9" * 30, "0", "-1", "abc"):  # not a row id: 404, never a database error
+        assert person.post(f"/progress/sessions/{nonsense}/delete", {}, token_from="/progress").status_code == 404
 
     auth.logout()
     auth.signup(email="ben@example.com")
