@@ -153,9 +153,9 @@ def _check_pose(ex):
         elif tag not in ex.contra_tags:
             raise CatalogError(f"{ex.id}: frame {frame} of the pose shows {tag}, which its tags leave out")
     key, view = pose["frames"][pose["key"]], pose["view"]
-    kneels = "kneeling" in pose_tags.frame_tags(key, view, pose["props"])
-    shows = {"supine": pose_tags.facing(key, view) == "up", "prone": pose_tags.facing(key, view) == "down",
-             "side_lying": pose_tags.facing(key, view) == "side", "kneeling": kneels,
+    lying = pose_tags.facing(key, view)
+    shows = {"supine": lying == "up", "prone": lying == "down", "side_lying": lying == "side",
+             "kneeling": "kneeling" in pose_tags.frame_tags(key, view, pose["props"]),
              "quadruped": pose_tags.on_all_fours(key, view, pose["props"])}
     if not shows.get(ex.position, True):
         raise CatalogError(f"{ex.id}: its position is {ex.position}, which the pose's key frame doesn't show")
@@ -166,8 +166,9 @@ def _check_props(ex, drawn):
     """The figure draws the equipment the exercise lists (a mat is drawn for it), and nothing the person
     isn't told to use."""
     needed = {kind for kind, item in pose_props.EQUIPMENT.items() if item in ex.equipment}
-    for kind in sorted(needed - drawn):
-        raise CatalogError(f"{ex.id}: its equipment lists {pose_props.EQUIPMENT[kind]}, which its figure doesn't show")
+    missing = sorted(needed - drawn)
+    if missing:
+        raise CatalogError(f"{ex.id}: its equipment lists {pose_props.EQUIPMENT[missing[0]]}, which its figure doesn't show")
     words = " ".join(ex.instructions).lower() + " " + " ".join(ex.activities)
     for kind in sorted(drawn - needed):
         item = pose_props.EQUIPMENT[kind]

@@ -55,14 +55,10 @@ def _known(partial):
             if unknown:
                 raise PoseError(f"{key}: {unknown[0]!r} is not a limb angle ({', '.join(body.LIMB_JOINTS)})")
         elif key == "pelvis":
-            if not isinstance(value, list) or not 1 <= len(value) <= 2 or not all(_number(n) for n in value):
+            if not isinstance(value, list) or not 1 <= len(value) <= 2 or not all(prop_kinds.is_number(n) for n in value):
                 raise PoseError("pelvis is [x] or [x, y]")
-        elif not _number(value):
+        elif not prop_kinds.is_number(value):
             raise PoseError(f"{key} must be a number of degrees")
-
-
-def _number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def read(raw):

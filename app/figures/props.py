@@ -34,19 +34,20 @@ def read(raw):
             if "from" not in prop or "to" not in prop:
                 raise PropError("a band runs from one point to another: give from and to")
             for end in (prop["from"], prop["to"]):
-                if not isinstance(end, str) and not (isinstance(end, list) and len(end) == 2 and all(map(_number, end))):
+                if not isinstance(end, str) and not (isinstance(end, list) and len(end) == 2 and all(map(is_number, end))):
                     raise PropError(f"a band's end is a point of the body (near_hand) or [x, y], not {end!r}")
-        elif not _number(prop.get("x")):
+        elif not is_number(prop.get("x")):
             raise PropError(f"a {prop['kind']} needs its place along the floor: x")
         else:
             prop.setdefault("y", HEIGHT.get(prop["kind"], 0.0))
-            if not _number(prop["y"]):
+            if not is_number(prop["y"]):
                 raise PropError(f"a {prop['kind']}'s height y must be a number")
         props.append(prop)
     return props
 
 
-def _number(value):
+def is_number(value):
+    """A number a pose may hold (TOML's true and false are not numbers here)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

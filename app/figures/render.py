@@ -95,10 +95,10 @@ def _body(lit, widths=WIDTH):
             f'{upper}{leg("near")}</g></g>')
 
 
-def _bounds(frames, view, props):
+def _bounds(placed, props):
+    """The picture's box: every joint of every frame (``placed``: their body.Joints) and the props."""
     xs, ys = [], []
-    for frame in frames:
-        joints = body.kinematics(frame, view)
+    for joints in placed:
         for x, y in joints.points.values():
             xs.append(x)
             ys.append(y)
@@ -132,20 +132,20 @@ def _timeline(pose):
     return frames + [frames[0]], stops, f"{_n(pose['seconds'])}s ease-in-out infinite"
 
 
-def _band(band, pose, view):
+def _band(band, pose, placed):
     """A band between two points, still at the key frame, or moving with the body (SMIL) when it moves."""
-    def line(frame):
-        points = body.kinematics(frame, view).points
-        (x1, y1), (x2, y2) = (prop_kinds.anchor(end, points) for end in (band["from"], band["to"]))
+    def line(joints):
+        (x1, y1), (x2, y2) = (prop_kinds.anchor(end, joints.points) for end in (band["from"], band["to"]))
         return f"M{_n(x1)} {_n(-y1)}L{_n(x2)} {_n(-y2)}"
 
     frames = pose["frames"]
-    still = line(frames[pose.get("key", len(frames) - 1)])
+    still = line(placed[pose.get("key", len(frames) - 1)])
     attrs = f'stroke="{prop_kinds.BAND}" stroke-width="2"'
     if len(frames) == 1:
         return f'<path d="{still}" {attrs}/>'
-    sequence, stops, _ = _timeline(pose)
-    ends = ";".join(line(frame) for frame in sequence)
+    _, stops, _ = _timeline(pose)
+    sequence = placed + (placed[-1:] if pose.get("hold") else placed[:1])  # as _timeline() runs the frames
+    ends = ";".join(line(joints) for joints in sequence)
     times = ";".join(_n(round(stop, 4)) for stop in stops)
     splines = ";".join([EASE] * (len(stops) - 1))
     repeat = 'fill="freeze"' if pose.get("hold") else 'repeatCount="indefinite"'
@@ -154,12 +154,11 @@ def _band(band, pose, view):
             f'calcMode="spline" keySplines="{splines}" {repeat}/></path>')
 
 
-def _mat(pose, view, left, right):
+def _mat(placed, view, left, right):
     """A mat under a body that works on the floor (from above, the whole ground is mat)."""
     if view == "above":
         return f'<rect x="{_n(left)}" y="{_n(-200)}" width="{_n(right - left)}" height="400" fill="{MAT}"/>'
-    xs = [x for frame in pose["frames"] for x, bottom, _ in body.kinematics(frame, view).contacts().values()
-          if bottom <= 3]
+    xs = [x for joints in placed for x, bottom, _ in joints.contacts().values() if bottom <= 3]
     if not xs:
         return ""
     return f'<rect x="{_n(min(xs) - 10)}" y="-1.5" width="{_n(max(xs) - min(xs) + 20)}" height="2.5" rx="1" fill="{MAT}"/>'
@@ -171,12 +170,14 @@ def render(pose, regions=(), mirrored=False, title="", mat=False):
     frames, key = pose["frames"], pose["frames"][pose.get("key", len(pose["frames"]) - 1)]
     view, props = pose.get("view", "side"), pose.get("props", [])
     lit = {segment for region in regions for segment in REGION_SEGMENTS.get(region, ())}
-    left, right, bottom, top = _bounds(frames, view, props)
+    placed = [body.kinematics(frame, view) for frame in frames]  # once per frame, for every use below
+    left, right, bottom, top = _bounds(placed, props)
     if mirrored:
         left, right = -right, -left
     width, height = right - left, top - bottom
-    names = list(_transforms(key, view))
-    static = "".join(f".g-{name}{{transform:{value}}}" for name, value in _transforms(key, view).items())
+    still = _transforms(key, view)
+    names = list(still)
+    static = "".join(f".g-{name}{{transform:{value}}}" for name, value in still.items())
     moving = ""
     bands = [prop for prop in props if prop["kind"] == "band"]
     if len(frames) > 1:
@@ -192,12 +193,12 @@ def render(pose, regions=(), mirrored=False, title="", mat=False):
     style = f"path{{fill:none;stroke-linecap:round}}{static}{moving}"
     flip = ' transform="scale(-1 1)"' if mirrored else ""
     label = f"<title>{escape(title)}</title>" if title else ""
-    key_points = body.kinematics(key, view).points
+    key_points = placed[pose.get("key", len(frames) - 1)].points
     scenery = "".join(prop_kinds.draw(prop, 1 if prop.get("x", 0) > key_points["pelvis"][0] else -1, _n)
                       for prop in props if prop["kind"] != "band")
     floor = "" if view == "above" else f'<path d="M{_n(left)} 0H{_n(right)}" stroke="{FLOOR}" stroke-width="1.5"/>'
-    ground = _mat(pose, view, *sorted((-left, -right) if mirrored else (left, right))) if mat or view == "above" else ""
-    held = "".join(_band(band, pose, view) for band in bands)
+    ground = _mat(placed, view, *sorted((-left, -right) if mirrored else (left, right))) if mat or view == "above" else ""
+    held = "".join(_band(band, pose, placed) for band in bands)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{_n(left)} {_n(-top)} {_n(width)} {_n(height)}" '
             f'role="img">{label}<style>{style}</style>{floor}'
             f'<g{flip}>{ground}{scenery}{_body(lit, FRONT_WIDTH if view == "front" else WIDTH)}{held}</g></svg>')

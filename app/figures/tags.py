@@ -30,9 +30,9 @@ def _resting(joints, props):
             if bottom - prop_kinds.support(props, x, bottom) <= FLOOR_TOLERANCE}
 
 
-def frame_tags(whole, view="side", props=()):
-    """The tags one whole keyframe shows, in ``view``."""
-    joints = body.kinematics(whole, view)
+def frame_tags(whole, view="side", props=(), joints=None):
+    """The tags one whole keyframe shows, in ``view`` (``joints``: its body.kinematics, if already made)."""
+    joints = joints or body.kinematics(whole, view)
     p = joints.points
     resting = _resting(joints, props)
     out = set()
@@ -69,8 +69,9 @@ def frame_tags(whole, view="side", props=()):
         out.add("deep_twist")
     if sagittal and whole["spine"] >= FLEXED_TWIST[0] and abs(whole["twist"]) >= FLEXED_TWIST[1]:
         out.add("spinal_flexion_rotation")
-    if facing(whole, view) in ("up", "down") and {"waist", "shoulder"} & resting:
-        out.add("supine" if facing(whole, view) == "up" else "prone")
+    lying = facing(whole, view)
+    if lying in ("up", "down") and {"waist", "shoulder"} & resting:
+        out.add("supine" if lying == "up" else "prone")
     heart = body.step(p["waist"], joints.angles["upper_back"], body.LENGTH["upper_back"] * 0.6)
     if p["head"][1] < heart[1] - BELOW_HEART:
         out.add("inversion")
@@ -89,9 +90,9 @@ def _across_midline(joints, whole, side):
     return reach > 1 if side == "near" else reach < -1
 
 
-def standing_foot(whole, view="side", props=()):
+def standing_foot(whole, view="side", props=(), joints=None):
     """The side whose foot alone bears the weight (nothing else down), or None."""
-    down = _resting(body.kinematics(whole, view), props)
+    down = _resting(joints or body.kinematics(whole, view), props)
     feet = [side for side in body.SIDES if {f"{side}_heel", f"{side}_toe"} & down]
     others = down - {f"{side}_{part}" for side in body.SIDES for part in ("heel", "toe", "ankle")}
     return feet[0] if len(feet) == 1 and not others else None
@@ -122,16 +123,18 @@ def derived(pose):
     changes feet, and is a two-footed stance)."""
     found = {}
     view, props = pose.get("view", "side"), pose.get("props", ())
-    for number, whole in enumerate(pose["frames"]):
-        for tag in sorted(frame_tags(whole, view, props)):
+    placed = [(whole, body.kinematics(whole, view)) for whole in pose["frames"]]  # once per frame
+    for number, (whole, joints) in enumerate(placed):
+        for tag in sorted(frame_tags(whole, view, props, joints)):
             found.setdefault(tag, number)
     if view == "above":
         return found
-    grounded = [whole for whole in pose["frames"]
-                if prop_kinds.gap(props, body.kinematics(whole, view).contacts()) <= FLOOR_TOLERANCE]
-    feet = {standing_foot(whole, view, props) for whole in grounded}
+    grounded = [(whole, joints) for whole, joints in placed
+                if prop_kinds.gap(props, joints.contacts()) <= FLOOR_TOLERANCE]
+    feet = {standing_foot(whole, view, props, joints) for whole, joints in grounded}
     if pose.get("hold"):
-        feet = {standing_foot(pose["frames"][pose["key"]], view, props)}
+        whole, joints = placed[pose["key"]]
+        feet = {standing_foot(whole, view, props, joints)}
     if len(feet) == 1 and None not in feet:
         found["single_leg_stance"] = pose["key"]
     return found

@@ -69,7 +69,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith(STATIC_PREFIX)) return event.respondWith(staticFile(request));
   if (url.pathname.startsWith(MEDIA_PREFIX)) return event.respondWith(mediaFile(request));
-  if (facts.urls.isFigure(url.pathname)) return event.respondWith(figureFile(request));
+  if (facts.urls.isFigure(url.pathname)) return event.respondWith(figureFile(request, event));
   if (request.headers.get("HX-Request")) return; // htmx partials: network only, never cached as pages
   if (request.mode === "navigate") return event.respondWith(page(request, event));
 });
@@ -141,17 +141,19 @@ async function oldPageScript(request) {
 
 // An exercise's figure: its URL names one drawing (?v=), so a kept copy is always right: a saved
 // routine's, then one seen before, else the network, keeping what it answers for next time (offline).
-async function figureFile(request) {
+async function figureFile(request, event) {
   const cached = await (await caches.open(SAVED)).match(request.url) || await (await caches.open(FIGURES)).match(request.url);
   if (cached) return cached;
   const response = await fetch(request);
-  if (response.ok && new URL(request.url).searchParams.has("v")) {
-    const cache = await caches.open(FIGURES);
-    await cache.put(request.url, response.clone());
-    const keys = await cache.keys();
-    for (const old of keys.slice(0, Math.max(0, keys.length - MAX_FIGURES))) await cache.delete(old);
-  }
-  return response;
+  if (response.ok && new URL(request.url).searchParams.has("v")) event.waitUntil(keepFigure(request.url, response.clone()));
+  return response; // the page needn't wait for the copy to be kept
+}
+
+async function keepFigure(url, response) {
+  const cache = await caches.open(FIGURES);
+  await cache.put(url, response);
+  const keys = await cache.keys();
+  for (const old of keys.slice(0, Math.max(0, keys.length - MAX_FIGURES))) await cache.delete(old);
 }
 
 // Media of saved routines comes from the cache, Range requests included, so videos seek offline.
