@@ -28,11 +28,15 @@ def create_app(config=None):
     from .catalog import views as catalog
     from .coach import views as coach
     from .extensions import csrf, limiter, login_manager
+    from .insights import views as insights
     from .media import views as media
     from .plans import views as plans
     from .profile import views as profile
     from .pwa import views as pwa
+    from .reminders import unsubscribe
+    from .reminders import views as reminders
     from .routines import views as routines
+    from .selftests import views as selftests
     from .workouts import views as workouts
 
     settings = config_module.load(overrides=config)
@@ -49,7 +53,8 @@ def create_app(config=None):
     Htmx(app)
     security.init_app(app)
 
-    for module in (auth, profile, catalog, media, routines, workouts, plans, ai, coach, pwa):
+    for module in (auth, profile, catalog, media, routines, workouts, selftests, plans, ai, coach, reminders,
+                   unsubscribe, insights, pwa):
         app.register_blueprint(module.bp)
 
     cli.init_app(app)

@@ -113,6 +113,22 @@ def load(env=None, overrides=None):
         "AI_CACHE_SECONDS": int(env.get("AI_CACHE_SECONDS", "600")),
         # Where the static files live; a deploy replaces them, and the service worker's caches follow.
         "STATIC_DIR": env.get("STATIC_DIR") or str(ROOT / "static"),
+        # Where people reach Limber, for the links in e-mails and notifications sent by the worker
+        # (outside any request). Development and tests default to the local server.
+        "PUBLIC_URL": (env.get("PUBLIC_URL") or ("" if production else f"http://127.0.0.1:{env.get('PORT', '8000')}"))
+        .rstrip("/") or None,
+        # Web Push (reminders): the VAPID key pair, as the base64url private key and public key, and the
+        # contact the push services may write to. Outside production, a pair is made and kept in the
+        # instance folder on first use when none is set (app/reminders/vapid.py).
+        "VAPID_PRIVATE_KEY": env.get("VAPID_PRIVATE_KEY") or None,
+        "VAPID_PUBLIC_KEY": env.get("VAPID_PUBLIC_KEY") or None,
+        "VAPID_SUBJECT": env.get("VAPID_SUBJECT") or "mailto:hello@limber.invalid",
+        "PUSH_TIMEOUT": float(env.get("PUSH_TIMEOUT", "10")),
+        # E-mail (reminders, the weekly summary): smtp://user:password@host:587 (STARTTLS), smtps://… (TLS),
+        # or unset for no e-mail. MAIL_FROM is the sender people see.
+        "SMTP_URL": env.get("SMTP_URL") or None,
+        "MAIL_FROM": env.get("MAIL_FROM") or "Limber <reminders@limber.invalid>",
+        "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "10")),
         # Proxies in front of the app (a PaaS router: 1). Their X-Forwarded-* headers are trusted.
         "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),
     }

@@ -180,6 +180,7 @@ class WorkoutLog(BaseModel):
     pain_area = CharField(max_length=32, null=True)
     note = TextField(default="")
     exercise_ids = JSONField(default=list)
+    skipped_ids = JSONField(default=list)  # exercises whose step the person skipped (the Insights page counts them)
     created_at = DateTimeField(default=utcnow)
 
 
@@ -260,10 +261,101 @@ class PlanVersion(BaseModel):
         indexes = ((("plan", "number"), True),)
 
 
+class MobilityResult(BaseModel):
+    """One self-test measurement (app/selftests/tests.py says what each test measures and how).
+
+    ``side`` is left or right for a test done on each side, else "both". ``value`` is in cm: past the
+    toes, an overlap or a knee's distance from the wall is positive, short of the toes or a gap
+    negative; the hip-flexor test stores 1 for "thigh flat" and 0 for "thigh raised".
+    """
+
+    account = ForeignKeyField(Account, backref="mobility_results", on_delete="CASCADE")
+    test = CharField(max_length=24)
+    side = CharField(max_length=5, default="both")
+    value = DoubleField()
+    tested_on = DateField()  # the person's own local date
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("account", "test", "tested_on"), False),)
+
+
+class ReminderSetting(BaseModel):
+    """When and how one person is reminded. Times are the person's own (``timezone``, an IANA name);
+    ``next_due_at`` and ``next_weekly_at`` are the next reminder and weekly summary in UTC, kept
+    by app/reminders so that finding who is due is one indexed query."""
+
+    account = ForeignKeyField(Account, backref="reminder_settings", unique=True, on_delete="CASCADE")
+    enabled = BooleanField(default=False)
+    days = JSONField(default=list)  # "mon".."sun"
+    at_minute = IntegerField(default=18 * 60)  # minutes after the person's local midnight
+    timezone = CharField(max_length=64, default="UTC")
+    about = CharField(max_length=8, default="plan")  # plan (today's plan entry) | stretch (a plain nudge)
+    quiet_start = IntegerField(null=True)  # minutes after local midnight; quiet_end may be earlier (overnight)
+    quiet_end = IntegerField(null=True)
+    by_push = BooleanField(default=True)
+    by_email = BooleanField(default=False)
+    in_app = BooleanField(default=True)
+    weekly_summary = BooleanField(default=False)  # an e-mail each week (off by default)
+    next_due_at = DateTimeField(null=True, index=True)
+    next_weekly_at = DateTimeField(null=True, index=True)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class ReminderSend(BaseModel):
+    """One reminder (``kind`` daily or weekly) for one person and local date. The row is claimed,
+    by inserting it, before anything is sent; the unique key is what makes it go out at most once
+    whatever the number of workers, retries or restarts. ``channels`` lists what was delivered."""
+
+    account = ForeignKeyField(Account, backref="reminder_sends", on_delete="CASCADE")
+    kind = CharField(max_length=8)
+    local_date = DateField()
+    due_at = DateTimeField()
+    status = CharField(max_length=8, default="claimed")  # claimed | sent | skipped | failed
+    reason = CharField(max_length=120, null=True)
+    channels = JSONField(default=list)
+    routine = ForeignKeyField(RoutineRecord, null=True, on_delete="SET NULL")
+    claimed_at = DateTimeField(default=utcnow)
+    sent_at = DateTimeField(null=True)
+    opened_at = DateTimeField(null=True, index=True)
+
+    class Meta:
+        indexes = ((("account", "kind", "local_date"), True),)
+
+
+class PushSubscription(BaseModel):
+    """A browser's Web Push subscription (its ``PushSubscription.toJSON()``). Signing out on that
+    browser deletes it; the push service answering 404 or 410 deletes it too."""
+
+    account = ForeignKeyField(Account, backref="push_subscriptions", on_delete="CASCADE")
+    sign_in = ForeignKeyField(SignIn, null=True, on_delete="SET NULL")  # the browser it was made on
+    endpoint = CharField(max_length=1000, unique=True)
+    p256dh = CharField(max_length=200)
+    auth = CharField(max_length=64)
+    failures = IntegerField(default=0)  # in a row; reset by a delivery
+    created_at = DateTimeField(default=utcnow)
+    last_sent_at = DateTimeField(null=True)
+
+
+class Notification(BaseModel):
+    """A reminder shown inside Limber (the bell in the header), read or not."""
+
+    account = ForeignKeyField(Account, backref="notifications", on_delete="CASCADE")
+    title = CharField(max_length=120)
+    body = CharField(max_length=300)
+    url = CharField(max_length=300)
+    created_at = DateTimeField(default=utcnow)
+    read_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("account", "read_at"), False),)
+
+
 _signed_in = Prepared("signed_in", lambda token, now: (
     Account.select(Account, Profile)
     .join(SignIn, on=(SignIn.account == Account.id))
     .switch(Account).join(Profile, JOIN.LEFT_OUTER, on=(Profile.account == Account.id), attr="loaded_profile")
     .where((SignIn.token == token) & (SignIn.expires_at > now)).limit(1)))
 
-USER_MODELS = [AiUsage, ChatMessage, AiJob, Plan, WorkoutLog, RoutineRecord, Profile, SignIn, OidcIdentity, Account]
+USER_MODELS = [Notification, PushSubscription, ReminderSend, ReminderSetting, MobilityResult, AiUsage, ChatMessage, AiJob,
+               Plan, WorkoutLog, RoutineRecord, Profile, SignIn, OidcIdentity, Account]

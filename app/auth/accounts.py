@@ -13,7 +13,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import db
 from ..models import (
-    USER_MODELS, Account, ChatMessage, OidcIdentity, Plan, Profile, RoutineRecord, SignIn, WorkoutLog, utcnow,
+    USER_MODELS, Account, ChatMessage, OidcIdentity, Plan, Profile, PushSubscription, RoutineRecord, SignIn, WorkoutLog,
+    utcnow,
 )
 
 logger = logging.getLogger(__name__)
@@ -128,6 +129,7 @@ def oidc_account(issuer, subject, email):
 EXPORT_EXCLUDED = {
     Account: {"password_hash"},  # crackable offline; the export says whether a password is set instead
     SignIn: {"token"},  # the bearer credential behind a signed-in cookie; each sign-in is listed by its times
+    PushSubscription: {"endpoint", "p256dh", "auth"},  # with the server's VAPID key, enough to push to the phone
 }
 
 # Section names of earlier exports, kept so what people (and their scripts) read stays where it was.

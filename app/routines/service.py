@@ -96,6 +96,9 @@ def swap(row, index):
         return False
     old_cues = dict(zip((s["exercise_id"] for s in row.data["steps"]), row.data.get("cues") or []))
     kept = {key: row.data[key] for key in ("rationale", "fallback_reason") if key in row.data}
+    # What was swapped out, kept for the Insights page's "most swapped" (counted over people, never shown per person).
+    out = row.data["steps"][index]["exercise_id"] if 0 <= index < len(row.data["steps"]) else None
+    kept["swapped_out"] = [*row.data.get("swapped_out", []), *([out] if out else [])]
     row.data = {**swapped.to_dict(), **kept}
     if old_cues:
         row.data["cues"] = [old_cues.get(step.exercise_id, "") for step in swapped.steps]

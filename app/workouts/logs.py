@@ -101,6 +101,11 @@ def clean(data, account_id, known_ids):
     if not isinstance(ids, list) or len(ids) > 200 or not all(isinstance(x, str) and x in known_ids for x in ids):
         errors["exercise_ids"] = "must be a list of catalog exercise ids"
     out["exercise_ids"] = list(dict.fromkeys(ids)) if "exercise_ids" not in errors else []
+    skipped = data.get("skipped_ids", [])  # sent by players since issue 12; older outboxes leave it out
+    if not isinstance(skipped, list) or len(skipped) > 200 or not all(isinstance(x, str) and x in known_ids
+                                                                       for x in skipped):
+        errors["skipped_ids"] = "must be a list of catalog exercise ids"
+    out["skipped_ids"] = list(dict.fromkeys(skipped)) if "skipped_ids" not in errors else []
     out["kind"] = data.get("kind")
     if out["kind"] not in v.KINDS:
         errors["kind"] = f"must be one of {', '.join(v.KINDS)}"

@@ -34,7 +34,7 @@
   const totalSeconds = segments.reduce((sum, s) => sum + s.seconds, 0);
 
   const state = { index: 0, elapsed: 0, running: false, started: false, lastTick: 0, spent: 0,
-    lastWhole: null, finished: false, startedAt: null, stepsSeen: new Set(), clientId: newId(), safety: false };
+    lastWhole: null, finished: false, startedAt: null, stepsSeen: new Set(), skipped: new Set(), clientId: newId(), safety: false };
   let wakeLock = null;
   let audio = null;
   let timer = null;
@@ -243,6 +243,7 @@
 
   function skip() {
     const current = segments[state.index].step;
+    if (["ready", "work"].includes(segments[state.index].type)) state.skipped.add(current);
     const target = firstSegmentOf(segments[state.index].type === "ready" ? current : current + 1);
     if (target === -1) { finish(false); return; }
     enter(target);
@@ -299,6 +300,7 @@
       pain_area: form.get("pain_area") || null,
       note: form.get("note") || "",
       exercise_ids: [...new Set(data.steps.filter((_, i) => state.stepsSeen.has(i)).map((s) => s.exercise_id))],
+      skipped_ids: [...new Set(data.steps.filter((_, i) => state.skipped.has(i)).map((s) => s.exercise_id))],
     };
   }
 

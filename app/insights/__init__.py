@@ -1,0 +1,1 @@
+"""The admin Insights page: aggregate, anonymous figures about how Limber is used."""
