@@ -1,4 +1,5 @@
 """flask --app wsgi … commands: db, catalog, routine."""
+import datetime as dt
 import json
 import sys
 
@@ -17,6 +18,8 @@ from .figures import sheet
 from .media import service as media
 from .models import Account, ExerciseMedia
 from .pwa.icons import draw
+from .reminders import service as reminders
+from .reminders import vapid
 from .routines.data import RequestError, RoutineRequest
 from .routines.engine import build_routine
 from .tasks import fetch_media
@@ -27,6 +30,7 @@ routine_cli = AppGroup("routine", help="Routines from the deterministic engine."
 media_cli = AppGroup("media", help="Exercise videos and images.")
 user_cli = AppGroup("user", help="Accounts.")
 pwa_cli = AppGroup("pwa", help="The installable app's assets.")
+reminders_cli = AppGroup("reminders", help="Reminders: Web Push, e-mail and in-app.")
 
 
 def runner():
@@ -211,6 +215,33 @@ def pwa_icons():
     click.echo(f"drew {', '.join(names)}")
 
 
+def _utc_moment(ctx, param, value):
+    """--now: an ISO time; one without an offset is UTC."""
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} isn't an ISO time like 2026-12-03T07:30:00+01:00.") from None
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+@reminders_cli.command("send-due")
+@click.option("--now", callback=_utc_moment, help="Send what is due at this ISO time instead of the clock's.")
+def reminders_send_due(now):
+    """Send the reminders and weekly summaries due now, once (what the worker does every minute)."""
+    with db.connection_context():
+        counts = reminders.send_due(current_app.config, now)
+    click.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
+
+
+@reminders_cli.command("vapid-keys")
+def reminders_vapid_keys():
+    """Print a new VAPID key pair for VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY (production)."""
+    private, public = vapid.make_pair()
+    click.echo(f"VAPID_PRIVATE_KEY={private}\nVAPID_PUBLIC_KEY={public}")
+
+
 def init_app(app):
-    for group in (db_cli, catalog_cli, routine_cli, media_cli, user_cli, pwa_cli):
+    for group in (db_cli, catalog_cli, routine_cli, media_cli, user_cli, pwa_cli, reminders_cli):
         app.cli.add_command(group)

@@ -124,6 +124,7 @@ def load(env=None, overrides=None):
         "VAPID_PUBLIC_KEY": env.get("VAPID_PUBLIC_KEY") or None,
         "VAPID_SUBJECT": env.get("VAPID_SUBJECT") or "mailto:hello@limber.invalid",
         "PUSH_TIMEOUT": float(env.get("PUSH_TIMEOUT", "10")),
+        "PUSH_ALLOW_LOOPBACK": _bool(env.get("PUSH_ALLOW_LOOPBACK")),  # tests only: a fake push service on 127.0.0.1
         # E-mail (reminders, the weekly summary): smtp://user:password@host:587 (STARTTLS), smtps://… (TLS),
         # or unset for no e-mail. MAIL_FROM is the sender people see.
         "SMTP_URL": env.get("SMTP_URL") or None,

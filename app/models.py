@@ -311,9 +311,11 @@ class ReminderSend(BaseModel):
     kind = CharField(max_length=8)
     local_date = DateField()
     due_at = DateTimeField()
-    status = CharField(max_length=8, default="claimed")  # claimed | sent | skipped | failed
+    status = CharField(max_length=8, default="claimed")  # claimed | sent | retry | skipped | failed
     reason = CharField(max_length=120, null=True)
-    channels = JSONField(default=list)
+    channels = JSONField(default=list)  # delivered: "in_app", "email", "push:<subscription id>"
+    retry_at = DateTimeField(null=True)  # status retry: not before this (a push service's Retry-After)
+    entry = JSONField(null=True)  # the plan entry it reminded of; the routine is built from it on the first tap
     routine = ForeignKeyField(RoutineRecord, null=True, on_delete="SET NULL")
     claimed_at = DateTimeField(default=utcnow)
     sent_at = DateTimeField(null=True)

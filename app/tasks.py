@@ -19,6 +19,7 @@ from .ai import jobs, quota
 from .media import fetch
 from .media import jobs as media
 from .models import SignIn, utcnow
+from .reminders import service as reminders
 
 
 def make_huey(settings):
@@ -105,3 +106,11 @@ def sweep_ai_jobs():
     for job_id in due:
         build_ai_routine(job_id)
     return due
+
+
+@huey.periodic_task(crontab(minute="*"))
+def send_due_reminders():
+    """Send the reminders and weekly summaries due this minute. Every consumer may run it at the same
+    minute: each reminder's claimed row lets it out once (app/reminders/service.py)."""
+    with db.connected():
+        return reminders.send_due(settings())

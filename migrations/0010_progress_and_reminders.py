@@ -61,6 +61,8 @@ def up(migrator, db):
         status = CharField(max_length=8)
         reason = CharField(max_length=120, null=True)
         channels = TextField()
+        retry_at = DateTimeField(null=True)
+        entry = TextField(null=True)
         routine = ForeignKeyField(Routine, null=True, on_delete="SET NULL")
         claimed_at = DateTimeField()
         sent_at = DateTimeField(null=True)

@@ -83,6 +83,10 @@ def sign_in(account, remember=True):
 
 
 def end_session(account):
+    """Sign this browser out: its sign-in row goes, and the push subscription made on it (the next
+    person on a shared phone must not get this one's reminders)."""
+    browser = SignIn.select(SignIn.id).where(SignIn.token == account.login_token)
+    PushSubscription.delete().where(PushSubscription.sign_in.in_(browser)).execute()
     SignIn.delete().where(SignIn.token == account.login_token).execute()
     logout_user()
     session.clear()

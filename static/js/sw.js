@@ -20,7 +20,8 @@ const MAX_AUTO_SAVED = 5;
 const STATIC_PREFIX = "/static/";
 const MEDIA_PREFIX = "/media/";
 // Pages never kept: signing in and out, settings, admin, onboarding, and the worker and sync URLs.
-const NOT_CACHED = ["/login", "/signup", "/logout", "/settings", "/admin", "/auth", "/onboarding",
+const NOT_CACHED = ["/login", "/signup", "/logout", "/settings", "/admin", "/auth", "/onboarding", "/reminders",
+  "/notifications", "/unsubscribe",
   facts.urls.worker, facts.urls.sync];
 
 self.addEventListener("install", (event) => {
@@ -270,5 +271,43 @@ async function refreshSaved() {
 async function wipe() {
   for (const name of await caches.keys()) if (name !== SHELL) await caches.delete(name);
   await outbox.clear();
+  // The next person on this phone must not get the reminders (the server forgets it at log-out too).
+  const subscription = await self.registration.pushManager?.getSubscription();
+  if (subscription) await subscription.unsubscribe();
   return true;
 }
+
+// A reminder from the push service: its words ("Time for your warm-up") and the page a tap opens.
+// Only a path on Limber's own origin is ever opened.
+function reminderUrl(data) {
+  const url = typeof data.url === "string" && data.url.startsWith("/") && !data.url.startsWith("//") ? data.url : "/";
+  return new URL(url, self.location.origin).href;
+}
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = {}; }
+  event.waitUntil(self.registration.showNotification(String(data.title || "Limber"), {
+    body: String(data.body || ""),
+    tag: String(data.tag || "limber"),
+    icon: "/static/icons/icon-192.png",
+    badge: "/static/icons/icon-192.png",
+    data: { url: reminderUrl(data) },
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || reminderUrl({});
+  event.waitUntil((async () => {
+    // Limber already open: show the reminder's page there; otherwise open a window on it.
+    for (const client of await self.clients.matchAll({ type: "window" })) {
+      if (new URL(client.url).origin !== self.location.origin || !("navigate" in client)) continue;
+      try {
+        const shown = await client.navigate(url);
+        if (shown) return shown.focus();
+      } catch (e) { /* not ours to navigate: open a new window below */ }
+    }
+    return self.clients.openWindow(url);
+  })());
+});

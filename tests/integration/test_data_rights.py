@@ -17,7 +17,9 @@ from peewee import (
 
 from app.auth import accounts
 from app.db import SQLITE_PRAGMAS, JSONField, db
-from app.models import USER_MODELS, Account, AiJob, ChatMessage, SignIn, OidcIdentity, Plan, Profile, RoutineRecord
+from app.models import (
+    USER_MODELS, Account, AiJob, ChatMessage, OidcIdentity, Plan, Profile, PushSubscription, RoutineRecord, SignIn,
+)
 from tests.conftest import Auth, log_body, starter
 
 WHEN = dt.datetime(2026, 3, 4, 5, 6, 7)
@@ -145,13 +147,15 @@ def build_everything(app, auth, client, email="ana@example.com", marker="a priva
     return account_id
 
 
-def test_export_has_every_column_of_every_row_of_every_table_but_two_secrets(app, auth, client):
+def test_export_has_every_column_of_every_row_of_every_table_but_three_secrets(app, auth, client):
     account_id = build_everything(app, auth, client)
     response, data = export_json(client)
     owned = owned_models()
 
-    # The only things left out, on purpose: a password hash and sign-in tokens.
-    assert accounts.EXPORT_EXCLUDED == {Account: {"password_hash"}, SignIn: {"token"}}
+    # The only things left out, on purpose: a password hash, sign-in tokens, and what lets a server push
+    # to the person's phone (the push subscription's endpoint and keys).
+    assert accounts.EXPORT_EXCLUDED == {Account: {"password_hash"}, SignIn: {"token"},
+                                        PushSubscription: {"endpoint", "p256dh", "auth"}}
     text = response.get_data(as_text=True)
     for row in mine(SignIn, account_id):
         assert row.token not in text
