@@ -118,6 +118,15 @@ class Prepared:
         return list(self.build(*args))
 
     def __call__(self, *args):
+        query, cursor = self._run(args)
+        return list(query._get_cursor_wrapper(cursor))  # peewee's own row-to-model mapping (see the docstring)
+
+    def raw(self, *args):
+        """The rows as the database driver gives them, unconverted (a date may be text on SQLite, JSON
+        is text): for the one query that reads hundreds of rows per page and converts them itself."""
+        return self._run(args)[1].fetchall()
+
+    def _run(self, args):
         key = (id(db.obj), tuple(type(arg) for arg in args))
         entry = self.compiled.get(key)
         if entry is None:
@@ -130,5 +139,4 @@ class Prepared:
             entry = self.compiled[key] = (query, sql, slots, params)
         query, sql, slots, params = entry
         values = [args[i] if i is not None else const for i, const in zip(slots, params, strict=True)]
-        cursor = db.execute_sql(sql, values)
-        return list(query._get_cursor_wrapper(cursor))  # peewee's own row-to-model mapping (see the docstring)
+        return query, db.execute_sql(sql, values)

@@ -1,6 +1,9 @@
 """History queries: a person's finished workouts, their streak, what the Progress page charts, and
 deleting a mistaken log."""
 import datetime as dt
+import json
+
+from peewee import fn
 
 from ..db import Prepared, db
 from ..models import WorkoutLog
@@ -32,16 +35,37 @@ def recent(account_id, limit=50):
     return _recent(account_id, limit)
 
 
-_charted = Prepared("charted_workouts", lambda account_id: (
+_charted = Prepared("charted_workouts", lambda account_id, since: (
     WorkoutLog.select(WorkoutLog.local_date, WorkoutLog.kind, WorkoutLog.seconds_done, WorkoutLog.exercise_ids,
                       WorkoutLog.pain, WorkoutLog.pain_area, WorkoutLog.rating)
-    .where(WorkoutLog.account == account_id).order_by(WorkoutLog.local_date)))
+    .where((WorkoutLog.account == account_id) & (WorkoutLog.local_date >= since)).order_by(WorkoutLog.local_date)))
+_totals = Prepared("workout_totals", lambda account_id: (
+    WorkoutLog.select(WorkoutLog.local_date, fn.COUNT(WorkoutLog.id), fn.SUM(WorkoutLog.seconds_done))
+    .where(WorkoutLog.account == account_id).group_by(WorkoutLog.local_date)))
 
 
-def charted(account_id):
-    """Every finished workout of a person, as progress.Log (what the charts need, nothing else)."""
-    return [progress.Log(row.local_date, row.kind, row.seconds_done, tuple(row.exercise_ids or ()), row.pain,
-                         row.pain_area, row.rating) for row in _charted(account_id)]
+def _date(value):
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value  # SQLite: text; PostgreSQL: a date
+
+
+def charted(account_id, today):
+    """What the Progress page draws: the sessions of the charts' weeks up to ``today`` (or a little
+    more), as progress.Log, and the totals of all of them (progress.Totals), counted per day by the
+    database.
+
+    Read raw and converted here: someone who has stretched every day for two years has 730 rows,
+    and peewee's per-row conversion was most of the page's time (bench/progress.py). The exercise
+    ids (JSON text) are read only for the body map's weeks."""
+    since, areas_since = progress.charted_since(today), today - dt.timedelta(days=progress.AREA_DAYS)
+    logs = []
+    for day, kind, seconds, ids, pain, area, rating in _charted.raw(account_id, since):
+        day = _date(day)
+        wanted = ids and ids != "[]" and day >= areas_since
+        logs.append(progress.Log(day, kind, seconds, tuple(json.loads(ids)) if wanted else (), pain, area, rating))
+    per_day = [(_date(day), count, seconds) for day, count, seconds in _totals.raw(account_id)]
+    totals = progress.Totals(frozenset(day for day, _, _ in per_day), sum(count for _, count, _ in per_day),
+                             sum(seconds or 0 for _, _, seconds in per_day))
+    return logs, totals
 
 
 def delete(account_id, log_id):

@@ -30,8 +30,25 @@ def monday(day):
     return day - dt.timedelta(days=day.weekday())
 
 
-def summary(logs, today, main_target):
-    """Everything the Progress page draws. ``main_target``: exercise id -> its main target region."""
+@dataclass(frozen=True)
+class Totals:
+    """All of a person's sessions, counted without reading each one: every date they moved, the number
+    of sessions and their seconds."""
+
+    dates: frozenset
+    sessions: int
+    seconds: int
+
+
+def charted_since(today):
+    """The first date whose sessions the charts draw (the calendar's first Monday): older ones count
+    only in the totals."""
+    return monday(today) - dt.timedelta(weeks=WEEKS - 1)
+
+
+def summary(logs, today, main_target, totals=None):
+    """Everything the Progress page draws. ``main_target``: exercise id -> its main target region.
+    ``logs`` may be only those from ``charted_since(today)`` on when ``totals`` counts them all."""
     first = monday(today) - dt.timedelta(weeks=WEEKS - 1)
     weeks = [first + dt.timedelta(weeks=i) for i in range(WEEKS)]
     per_day = Counter()
@@ -57,10 +74,12 @@ def summary(logs, today, main_target):
                     areas[region] += share
     days = [[(week + dt.timedelta(days=d), per_day.get(week + dt.timedelta(days=d), 0.0)
               if week + dt.timedelta(days=d) <= today else None) for d in range(7)] for week in weeks]
-    current, longest = streaks({log.local_date for log in logs}, today)
+    if totals is None:
+        totals = Totals(frozenset(log.local_date for log in logs), len(logs), sum(log.seconds for log in logs))
+    current, longest = streaks(totals.dates, today)
     return {"weeks": weeks, "days": days, "per_week": per_week, "areas": areas, "pain": pain,
-            "ratings": ratings, "streak": current, "longest": longest, "sessions": len(logs),
-            "minutes": round(sum(log.seconds for log in logs) / 60)}
+            "ratings": ratings, "streak": current, "longest": longest, "sessions": totals.sessions,
+            "minutes": round(totals.seconds / 60)}
 
 
 def streaks(dates, today):

@@ -76,10 +76,10 @@ def _today():
 @bp.get("/progress")
 @login_required
 def index():
-    logged = history.charted(current_user.id)
-    today = max([_today(), *(log.local_date for log in logged[-1:])])
+    logged, totals = history.charted(current_user.id, _today())  # from the UTC date: never fewer weeks than needed
+    today = max([_today(), *totals.dates])
     main = {ident: ex.targets[0] for ident, ex in store.by_id().items() if ex.targets}
-    numbers = progress.summary(logged, today, main)
+    numbers = progress.summary(logged, today, main, totals)
     areas = {region: v.region_label(region) for region in v.REGIONS}
     pain_words = {area: v.region_label(area) for area in v.PAIN_AREAS} | {"unsaid": "Not said"}
     drawn = {
