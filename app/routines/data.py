@@ -32,6 +32,9 @@ class RoutineRequest:
     pregnancy_weeks: int | None = None
     spine_fracture: str | None = None  # "yes" or "no"
     back_worse: str | None = None  # "flexion" or "extension"
+    # Self-test focus areas (app.selftests): (region, reason) pairs, each region also among tight_areas;
+    # the reason is what a step for that region says ("your left ankle test was 4 cm shorter than your right").
+    focus_reasons: tuple = ()
 
     @property
     def target_seconds(self):
@@ -46,13 +49,17 @@ class RoutineRequest:
         for key, value in data.items():
             if isinstance(value, frozenset):
                 data[key] = sorted(value)
+        data["focus_reasons"] = [list(pair) for pair in self.focus_reasons]
         return data
 
     @classmethod
     def from_dict(cls, data):
+        """A request from to_dict(), also one stored before a field was added (it takes its default)."""
         sets = {"conditions", "equipment", "tight_areas", "recent_exercise_ids", "avoid_regions"}
-        return cls(**{k: frozenset(val) if k in sets else val for k, val in data.items()
-                      if k in cls.__dataclass_fields__})
+        out = {k: frozenset(val) if k in sets else val for k, val in data.items() if k in cls.__dataclass_fields__}
+        if "focus_reasons" in out:
+            out["focus_reasons"] = tuple(tuple(pair) for pair in out["focus_reasons"] or ())
+        return cls(**out)
 
 
 MINUTES = (3, 30)
@@ -78,6 +85,10 @@ def validate_request(request):
     check_many("equipment", request.equipment, v.EQUIPMENT)
     check_many("area", request.tight_areas, v.REGIONS)
     check_many("pain area", request.avoid_regions, v.PAIN_AREAS)
+    for pair in request.focus_reasons:
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[1], str) and len(pair[1]) <= 200):
+            raise RequestError("a focus reason must be a (region, reason) pair")
+        check_one("focus area", pair[0], v.REGIONS)
     check_one("space", request.space, REQUEST_SPACES)
     if request.spine_fracture is not None:
         check_one("spine fracture answer", request.spine_fracture, YES_NO)

@@ -142,8 +142,11 @@ class SafePool:
             part = v.FIFA_PARTS[v.FIFA_COMPONENT_PART[ex.fifa]].split(":")[0]
             return f"FIFA 11+, {part}: " + text.split(": ", 1)[1]
         tight = [t for t in ex.targets if t in req.tight_areas]
+        focus = [why for region, why in req.focus_reasons if region in ex.targets]
         if reason:
             text += reason
+        elif focus and (ex.stretch or ex.type == "dynamic"):  # N13: only a move that works the area says so
+            text += f" — {focus[0]}"
         elif tight and (ex.stretch or ex.type == "dynamic"):
             text += f" — chosen for your tight {v.region_label(tight[0]).lower()}"
         elif req.activity in ex.activities and req.activity != "general" and phase != "potentiate":

@@ -6,6 +6,7 @@ from .. import vocabulary as v
 from ..catalog import store
 from ..db import Prepared
 from ..models import RoutineRecord, WorkoutLog, utcnow
+from ..selftests import service as selftests
 from .data import REQUEST_SPACES as SPACES
 from .data import Routine
 from .data import RoutineRequest
@@ -27,6 +28,8 @@ def request_for(profile, kind, minutes, activity, seed=None, focus=(), space=Non
     sore = frozenset(log.pain_area for log in recent
                      if log.pain in ("mild", "stopped") and log.pain_area and log.finished_at >= cutoff)
     details = (profile.condition_details or {}) if profile.health_consent else {}
+    # Self-test results that are limited or one-sided: preferred like tight areas, and the steps say why.
+    found = selftests.focus_for(profile.account_id, dt.datetime.now(dt.timezone.utc).date())
     return RoutineRequest(
         kind=kind, minutes=minutes, activity=activity, level=profile.level, age=profile.age,
         space=space or profile.space or "room", dizziness=profile.dizziness, medication=profile.medication,
@@ -35,7 +38,8 @@ def request_for(profile, kind, minutes, activity, seed=None, focus=(), space=Non
         back_worse=details.get("back_worse"),
         conditions=frozenset(profile.conditions) if profile.health_consent else frozenset(),
         equipment=frozenset(profile.equipment), screening_positive=profile.screening_positive,
-        tight_areas=frozenset(profile.tight_areas) | frozenset(focus), recent_exercise_ids=recent_ids,
+        tight_areas=frozenset(profile.tight_areas) | frozenset(focus) | {f.region for f in found},
+        focus_reasons=tuple((f.region, f.reason) for f in found), recent_exercise_ids=recent_ids,
         feedback=same_kind.rating if same_kind else None, avoid_regions=sore,
         seed=random.SystemRandom().randrange(1_000_000) if seed is None else seed,
     )
@@ -81,7 +85,8 @@ def _store(profile, request, data, built_by):
 def shuffle(row):
     request = RoutineRequest.from_dict({**row.request, "seed": random.SystemRandom().randrange(1_000_000)})
     routine = build_routine(request, store.current())
-    row.seed, row.request, row.data = request.seed, request.to_dict(), routine.to_dict()
+    kept = {"swapped_out": row.data["swapped_out"]} if row.data.get("swapped_out") else {}  # counted on Insights
+    row.seed, row.request, row.data = request.seed, request.to_dict(), {**routine.to_dict(), **kept}
     row.built_by = "rules"  # a shuffle is the engine's own choice, whoever built the first one
     row.save()
     return row

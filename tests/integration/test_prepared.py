@@ -11,7 +11,8 @@ from tests.conftest import log_body, quick, starter, sync_one
 
 NOW = utcnow()
 NAMES = ("signed_in", "active_plan", "active_plan_with_version", "owned_routine", "latest_routines", "workout_days",
-         "recent_workouts", "charted_workouts")
+         "recent_workouts", "charted_workouts", "workout_totals", "selftest_results", "last_selftest")
+RAW = ("charted_workouts", "workout_totals")  # the Progress page reads these raw (history.charted)
 
 
 def shape(rows):
@@ -38,6 +39,9 @@ def everything(app, person, client):
         log = log_body(routine_id, started_at=(finished - dt.timedelta(minutes=8)).isoformat(),
                        finished_at=finished.isoformat(), local_date=finished.date().isoformat())
         assert sync_one(client, log, person.token("/"))[0] == 201
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    client.post("/progress/tests/knee_to_wall", data={"csrf_token": token, "tested_on": today, "left": "8",
+                                                       "right": "11"})
     with app.app_context():
         account = Account.get()  # the only one
         sign_in = SignIn.select().where(SignIn.account == account.id).get()
@@ -55,7 +59,10 @@ def calls(found):
         "latest_routines": [(aid, 5), (aid, 1), (aid, 0)],
         "workout_days": [(aid,), (aid + 1000,)],
         "recent_workouts": [(aid, 50), (aid, 1)],
-        "charted_workouts": [(aid,), (aid + 1000,)],
+        "charted_workouts": [(aid, dt.date(2000, 1, 1)), (aid, dt.date.today()), (aid + 1000, dt.date(2000, 1, 1))],
+        "workout_totals": [(aid,), (aid + 1000,)],
+        "selftest_results": [(aid,), (aid + 1000,)],
+        "last_selftest": [(aid,), (aid + 1000,)],
     }
 
 
@@ -74,3 +81,18 @@ def test_a_prepared_query_returns_what_peewee_returns(app, everything, name):
                 assert shape(prepared) == shape(plain), (name, args)
                 found_any = found_any or bool(plain)
         assert found_any, f"{name}: no call found a row, so nothing was compared"
+
+
+@pytest.mark.parametrize("name", RAW)
+def test_a_raw_prepared_query_gives_the_rows_peewee_would_convert(app, everything, name):
+    """``raw`` leaves conversion to the caller: the same rows, each value what peewee would make of it."""
+    query = Prepared.instances[name]
+    with app.app_context():
+        for args in calls(everything)[name]:
+            raw, plain = query.raw(*args), list(query.build(*args).tuples())
+            assert len(raw) == len(plain), (name, args)
+            for got, want in zip(raw, plain):
+                fields = query.build(*args)._returning
+                converted = tuple(field.python_value(value) if hasattr(field, "python_value") else value
+                                  for field, value in zip(fields, got))
+                assert converted == want, (name, args)
