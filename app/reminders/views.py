@@ -17,8 +17,17 @@ bp = Blueprint("reminders", __name__)
 
 @bp.app_context_processor
 def _bell():
-    """The unread count beside the bell, counted only when a signed-in page's header asks for it."""
-    return {"unread_notifications": lambda: service.unread(current_user.id)}
+    """The unread count beside the bell, counted only when a signed-in page's header asks for it, and
+    the reminders in a few words for the "You" page."""
+    return {"unread_notifications": lambda: service.unread(current_user.id), "reminder_words": _reminder_words}
+
+
+def _reminder_words():
+    row = service.settings_for(current_user.id)
+    if not row.enabled or not row.days:
+        return "Off" + (" · weekly summary on" if row.weekly_summary else "")
+    days = "Every day" if len(row.days) == 7 else ", ".join(d.capitalize() for d in row.days)
+    return f"{days} at {schedule.clock(row.at_minute)}"
 
 
 _said = set()  # VAPID settings found wrong, logged once per process (not on every page)
