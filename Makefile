@@ -73,6 +73,7 @@ bench: install-dev browser
 	$(BIN)/python bench/figures.py
 	$(BIN)/python bench/pwa.py
 	$(BIN)/python bench/ai.py
+	$(BIN)/python bench/progress.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance .pytest_cache

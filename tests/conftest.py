@@ -138,6 +138,26 @@ def fake_anthropic():
     fake.stop()
 
 
+@pytest.fixture(scope="session")
+def push_service():
+    """A Web Push service on loopback that checks VAPID and decrypts every push (tests/fakes)."""
+    from tests.fakes.push_service import FakePushService
+
+    fake = FakePushService().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def smtp_server(tmp_path_factory):
+    """A real SMTP server process on loopback (aiosmtpd) keeping what it gets in a Maildir."""
+    from tests.fakes.smtp_server import SmtpServer
+
+    server = SmtpServer(tmp_path_factory.mktemp("smtp"), free_port()).start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def claude(app, fake_anthropic, monkeypatch):
     """The app talks to the fake Anthropic API through the real SDK; a fresh breaker per test."""

@@ -151,6 +151,9 @@ def notifications():
     rows = service.notifications(current_user.id)
     unread = {row.id for row in rows if row.read_at is None}
     service.mark_read(current_user.id)
-    return render_template("reminders/notifications.html", rows=rows, unread=unread,
-                           reminders_on=service.settings_for(current_user.id).enabled)
+    setting = service.settings_for(current_user.id)
+    tz = schedule.zone(setting.timezone) or dt.timezone.utc
+    when = {row.id: row.created_at.replace(tzinfo=dt.timezone.utc).astimezone(tz) for row in rows}
+    return render_template("reminders/notifications.html", rows=rows, unread=unread, when=when,
+                           reminders_on=setting.enabled)
 

@@ -6,6 +6,7 @@ aria-label, and rows() is the table beside it.
 """
 from html import escape
 
+from ..workouts.charts import number, short_day, svg
 from . import tests
 
 WIDTH, HEIGHT = 300, 140
@@ -14,27 +15,13 @@ SIDE_WORDS = {"left": "Left", "right": "Right", "both": "Result"}
 STRIP_CELL, STRIP_MAX = 26, 8  # the hip-flexor strip: a column per test day, the latest 8
 
 
-def _n(value):
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
 def _minus(value):
     """A tick's number as the page writes it, with a real minus sign."""
     return f"−{-value}" if value < 0 else str(value)
 
 
-def _svg(width, height, label, body, css):
-    return (f'<svg class="chart {css}" viewBox="0 0 {_n(width)} {_n(height)}" role="img" '
-            f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">{body}</svg>')
-
-
 def _day(day):
     return f"{day.day} {day.strftime('%b %Y')}"
-
-
-def _short_day(day):
-    return f"{day.day} {day.strftime('%b')}"
 
 
 def y_range(test, results):
@@ -83,31 +70,31 @@ def chart(test, results):
     marks = []
     for value in _ticks(low, high):
         y = BOTTOM - (value - low) * scale
-        marks.append(f'<path class="chart-grid" d="M{LEFT} {_n(y)}H{WIDTH - RIGHT}"/>'
-                     f'<text class="chart-label" x="{LEFT - 4}" y="{_n(y + 3)}" text-anchor="end">{_minus(value)}</text>')
+        marks.append(f'<path class="chart-grid" d="M{LEFT} {number(y)}H{WIDTH - RIGHT}"/>'
+                     f'<text class="chart-label" x="{LEFT - 4}" y="{number(y + 3)}" text-anchor="end">{_minus(value)}</text>')
     limit = tests.LIMITED_BELOW[test.id]
     y = BOTTOM - (limit - low) * scale
-    marks.append(f'<path class="st-limit" d="M{LEFT} {_n(y)}H{WIDTH - RIGHT}"><title>'
+    marks.append(f'<path class="st-limit" d="M{LEFT} {number(y)}H{WIDTH - RIGHT}"><title>'
                  f'{escape(f"Limited below {tests.short(test.id, limit)}")}</title></path>')
     drawn = points(test, results)
     for side in test.sides:
         mine = [(x, y, r) for s, x, y, r in drawn if s == side]
         if len(mine) > 1:
-            path = "M" + "L".join(f"{_n(x)} {_n(y)}" for x, y, _ in mine)
+            path = "M" + "L".join(f"{number(x)} {number(y)}" for x, y, _ in mine)
             marks.append(f'<path class="st-line st-{side}" d="{path}"/>')
         for x, y, r in mine:
             words = f"{SIDE_WORDS[side]}, {_day(r.tested_on)}: {tests.words(test.id, r.value)}"
-            marks.append(f'<circle class="st-dot st-{side}" cx="{_n(x)}" cy="{_n(y)}" r="3.5">'
+            marks.append(f'<circle class="st-dot st-{side}" cx="{number(x)}" cy="{number(y)}" r="3.5">'
                          f'<title>{escape(words)}</title></circle>')
     first, last = results[0].tested_on, results[-1].tested_on
     if last == first:  # under its one column of dots
-        marks.append(f'<text class="chart-label" x="{_n(x_of(first, first, last))}" y="{HEIGHT - 4}" '
-                     f'text-anchor="middle">{_short_day(first)}</text>')
+        marks.append(f'<text class="chart-label" x="{number(x_of(first, first, last))}" y="{HEIGHT - 4}" '
+                     f'text-anchor="middle">{short_day(first)}</text>')
     else:
-        marks.append(f'<text class="chart-label" x="{LEFT}" y="{HEIGHT - 4}">{_short_day(first)}</text>')
+        marks.append(f'<text class="chart-label" x="{LEFT}" y="{HEIGHT - 4}">{short_day(first)}</text>')
         marks.append(f'<text class="chart-label" x="{WIDTH - RIGHT}" y="{HEIGHT - 4}" text-anchor="end">'
-                     f'{_short_day(last)}</text>')
-    return _svg(WIDTH, HEIGHT, _label(test, results), "".join(marks), "chart-selftest")
+                     f'{short_day(last)}</text>')
+    return svg(WIDTH, HEIGHT, _label(test, results), "".join(marks), "chart-selftest")
 
 
 def _strip(test, results):
@@ -118,7 +105,7 @@ def _strip(test, results):
     marks = []
     for row, side in enumerate(test.sides):
         y = row * step
-        marks.append(f'<text class="chart-label" x="0" y="{_n(y + STRIP_CELL / 2 + 3)}">{SIDE_WORDS[side]}</text>')
+        marks.append(f'<text class="chart-label" x="0" y="{number(y + STRIP_CELL / 2 + 3)}">{SIDE_WORDS[side]}</text>')
         for col, day in enumerate(days):
             x = left + col * step
             r = by_day.get((day, side))
@@ -128,9 +115,9 @@ def _strip(test, results):
                          f'<title>{escape(f"{SIDE_WORDS[side]}, {_day(day)}: {words}")}</title></rect>')
     height = len(test.sides) * step + 8
     for col, day in enumerate(days):
-        marks.append(f'<text class="chart-label" x="{_n(left + col * step + STRIP_CELL / 2)}" y="{height - 2}" '
-                     f'text-anchor="middle">{_short_day(day)}</text>')
-    return _svg(WIDTH, height, _label(test, results), "".join(marks), "chart-selftest chart-strip")
+        marks.append(f'<text class="chart-label" x="{number(left + col * step + STRIP_CELL / 2)}" y="{height - 2}" '
+                     f'text-anchor="middle">{short_day(day)}</text>')
+    return svg(WIDTH, height, _label(test, results), "".join(marks), "chart-selftest chart-strip")
 
 
 def _label(test, results):

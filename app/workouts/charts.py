@@ -9,17 +9,17 @@ from . import progress
 CELL, GAP = 12, 3
 
 
-def _n(value):
+def number(value):
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     return text or "0"
 
 
-def _svg(width, height, label, body, css):
-    return (f'<svg class="chart {css}" viewBox="0 0 {_n(width)} {_n(height)}" role="img" '
+def svg(width, height, label, body, css):
+    return (f'<svg class="chart {css}" viewBox="0 0 {number(width)} {number(height)}" role="img" '
             f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">{body}</svg>')
 
 
-def _short(day):
+def short_day(day):
     return f"{day.day} {day.strftime('%b')}"
 
 
@@ -27,7 +27,7 @@ def calendar(days):
     """12 weeks as columns, Monday at the top, each day shaded by its minutes."""
     top = max((m for week in days for _, m in week if m), default=0)
     left = 16
-    marks = [f'<text class="chart-label" x="0" y="{_n(row * (CELL + GAP) + 10)}">{name}</text>'
+    marks = [f'<text class="chart-label" x="0" y="{number(row * (CELL + GAP) + 10)}">{name}</text>'
              for row, name in ((0, "M"), (2, "W"), (4, "F"), (6, "S"))]
     for col, week in enumerate(days):
         for row, (day, minutes) in enumerate(week):
@@ -39,7 +39,7 @@ def calendar(days):
                          f'<title>{escape(words)}</title></rect>')
     active = sum(1 for week in days for _, m in week if m)
     width = left + len(days) * (CELL + GAP)
-    return _svg(width, 7 * (CELL + GAP), f"Calendar of the last 12 weeks: {active} days with a session",
+    return svg(width, 7 * (CELL + GAP), f"Calendar of the last 12 weeks: {active} days with a session",
                 "".join(marks), "chart-calendar")
 
 
@@ -52,8 +52,8 @@ def weekly(weeks, per_week, labels):
     marks = []
     for value in _ticks(top):
         y = bottom - value * scale
-        marks.append(f'<path class="chart-grid" d="M{left} {_n(y)}H{width}"/>'
-                     f'<text class="chart-label" x="0" y="{_n(y + 3)}">{value}</text>')
+        marks.append(f'<path class="chart-grid" d="M{left} {number(y)}H{width}"/>'
+                     f'<text class="chart-label" x="0" y="{number(y + 3)}">{value}</text>')
     for i, week in enumerate(weeks):
         y = bottom
         for kind in progress.KINDS:
@@ -62,13 +62,13 @@ def weekly(weeks, per_week, labels):
                 continue
             h = minutes * scale
             y -= h
-            marks.append(f'<rect class="kind-{kind}" x="{_n(left + i * step + 2)}" y="{_n(y)}" width="{_n(step - 4)}" '
-                         f'height="{_n(h)}"><title>{escape(f"Week of {_short(week)}: {round(minutes)} min {labels[kind].lower()}")}'
+            marks.append(f'<rect class="kind-{kind}" x="{number(left + i * step + 2)}" y="{number(y)}" width="{number(step - 4)}" '
+                         f'height="{number(h)}"><title>{escape(f"Week of {short_day(week)}: {round(minutes)} min {labels[kind].lower()}")}'
                          '</title></rect>')
         if i % 4 == 0:
-            marks.append(f'<text class="chart-label" x="{_n(left + i * step)}" y="{height - 4}">{_short(week)}</text>')
+            marks.append(f'<text class="chart-label" x="{number(left + i * step)}" y="{height - 4}">{short_day(week)}</text>')
     total = round(sum(sum(per_week[w].values()) for w in weeks))
-    return _svg(width, height, f"Minutes a week for 12 weeks, by kind: {total} min in all", "".join(marks),
+    return svg(width, height, f"Minutes a week for 12 weeks, by kind: {total} min in all", "".join(marks),
                 "chart-weekly")
 
 
@@ -115,7 +115,7 @@ def body_map(areas, labels):
                              f'</{kind}>')
     marks.append('<text class="chart-label" x="38" y="205">Front</text><text class="chart-label" x="139" y="205">Back</text>')
     worked = sum(1 for value in areas.values() if value)
-    return _svg(200, 210, f"Body map of the last 4 weeks: {worked} areas worked", "".join(marks), "chart-body")
+    return svg(200, 210, f"Body map of the last 4 weeks: {worked} areas worked", "".join(marks), "chart-body")
 
 
 def per_week_counts(weeks, counts, order, labels, what):
@@ -130,11 +130,11 @@ def per_week_counts(weeks, counts, order, labels, what):
         for i, week in enumerate(weeks):
             count = counts[week].get(key, 0)
             if count:
-                marks.append(f'<circle class="dot-{escape(key)}" cx="{_n(left + (i + .5) * step)}" cy="{y}" '
-                             f'r="{_n(min(6.5, 2.5 + 1.5 * count))}"><title>{escape(f"Week of {_short(week)}: {labels[key].lower()}, {count}×")}'
+                marks.append(f'<circle class="dot-{escape(key)}" cx="{number(left + (i + .5) * step)}" cy="{y}" '
+                             f'r="{number(min(6.5, 2.5 + 1.5 * count))}"><title>{escape(f"Week of {short_day(week)}: {labels[key].lower()}, {count}×")}'
                              '</title></circle>')
     height = max(1, len(rows)) * row_h + 16
-    marks.append(f'<text class="chart-label" x="{left}" y="{height - 2}">{_short(weeks[0])}</text>'
-                 f'<text class="chart-label" x="{width}" y="{height - 2}" text-anchor="end">{_short(weeks[-1])}</text>')
+    marks.append(f'<text class="chart-label" x="{left}" y="{height - 2}">{short_day(weeks[0])}</text>'
+                 f'<text class="chart-label" x="{width}" y="{height - 2}" text-anchor="end">{short_day(weeks[-1])}</text>')
     total = sum(sum(counts[w].values()) for w in weeks)
-    return _svg(width, height, f"{what} week by week for 12 weeks: {total} in all", "".join(marks), "chart-dots")
+    return svg(width, height, f"{what} week by week for 12 weeks: {total} in all", "".join(marks), "chart-dots")

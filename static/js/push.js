@@ -1,4 +1,4 @@
-// The reminder settings page: this device's Web Push subscription. "Allow notifications" asks the
+// The reminder settings page: the browser's time zone for a first setting, and this device's Web Push subscription. "Allow notifications" asks the
 // browser, subscribes with the server's VAPID key and sends the subscription to Limber; "Stop" does
 // the reverse. Loaded on every page (boosted navigation never runs a page's own scripts twice); it
 // does something only where #push-device is.
@@ -91,7 +91,18 @@
     });
   }
 
-  const scan = () => setup(document.getElementById("push-device"));
+  // A person's first reminder settings start in the time zone their browser is in.
+  function detectZone() {
+    const input = document.querySelector("input[data-detect]");
+    if (!input || input.dataset.detected) return;
+    input.dataset.detected = "1";
+    try {
+      const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      if (zone) input.value = zone;
+    } catch (e) { /* keep what the server suggested */ }
+  }
+
+  const scan = () => { detectZone(); setup(document.getElementById("push-device")); };
   document.addEventListener("DOMContentLoaded", scan);
   document.addEventListener("htmx:afterSettle", scan);
 })();

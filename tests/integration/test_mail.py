@@ -14,17 +14,9 @@ from app.db import db
 from app.models import Account, ReminderSetting
 from app.reminders import emails, mail, tokens, unsubscribe
 from tests.conftest import free_port
-from tests.fakes.smtp_server import SmtpServer
 
 INVALID = "This unsubscribe link isn't valid. You can change your e-mails in"
 STOPPED = "You won't get these e-mails any more"
-
-
-@pytest.fixture(scope="module")
-def smtp_server(tmp_path_factory):
-    server = SmtpServer(tmp_path_factory.mktemp("smtp"), free_port()).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

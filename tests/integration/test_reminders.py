@@ -15,26 +15,10 @@ from app.models import (
     Account, Notification, PushSubscription, ReminderSend, ReminderSetting, RoutineRecord,
 )
 from app.reminders import service
-from tests.conftest import all_at_once, free_port
-from tests.fakes.push_service import FakePushService
-from tests.fakes.smtp_server import SmtpServer
+from tests.conftest import all_at_once
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DUE = dt.datetime(2026, 12, 3, 7, 0)  # 07:00 UTC on a Thursday: 08:00 in Madrid
-
-
-@pytest.fixture(scope="module")
-def push_service():
-    fake = FakePushService().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
-def smtp_server(tmp_path_factory):
-    server = SmtpServer(tmp_path_factory.mktemp("smtp"), free_port()).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -424,3 +408,21 @@ def test_saving_settings_again_never_loses_a_reminder_already_sent_today(wired, 
         assert row.next_due_at == DUE + dt.timedelta(days=1)
     send_due(wired, DUE + dt.timedelta(seconds=30))
     assert len(sends(wired)) == 1
+
+
+def test_the_weekly_summary_goes_out_on_sunday_by_email_once(wired, person, smtp_server):
+    who = account_id(wired)
+    remind(wired, who, by_email=False, by_push=False, in_app=False, weekly_summary=True)
+    sunday = dt.datetime(2026, 12, 6, 7, 0)  # 08:00 in Madrid, the reminder time
+    with wired.app_context(), db.connection_context():
+        assert ReminderSetting.get().next_weekly_at == sunday
+    send_due(wired, sunday)
+    send_due(wired, sunday + dt.timedelta(minutes=1))
+    [message] = smtp_server.wait_for(1)
+    assert message["Subject"] == "Your week with Limber"
+    assert "No sessions this week" in message.get_body(("plain",)).get_content()
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    with wired.app_context(), db.connection_context():
+        weekly = ReminderSend.get(ReminderSend.kind == "weekly")
+        assert (weekly.status, weekly.local_date) == ("sent", dt.date(2026, 12, 6))
+        assert ReminderSetting.get().next_weekly_at == sunday + dt.timedelta(days=7)

@@ -15,7 +15,7 @@ from pywebpush import WebPusher
 
 from app.reminders import push, vapid
 from tests.conftest import free_port
-from tests.fakes.push_service import FakePushService, b64url, unb64url
+from tests.fakes.push_service import b64url, unb64url
 
 SUBJECT = "mailto:ops@limber.example"
 
@@ -25,17 +25,10 @@ def settings(instance_dir, env="test", private=None, public=None, subject=SUBJEC
             "LIMBER_ENV": env, "INSTANCE_DIR": str(instance_dir)}
 
 
-@pytest.fixture(scope="module")
-def running_service():
-    fake = FakePushService().start()
-    yield fake
-    fake.stop()
-
-
 @pytest.fixture
-def service(running_service):
-    running_service.reset()
-    return running_service
+def service(push_service):
+    push_service.reset()
+    return push_service
 
 
 @pytest.fixture
