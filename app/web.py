@@ -1,7 +1,9 @@
 """What every blueprint needs from a request, in one place: who is asking, whose row this is, and
 whether htmx wants a fragment. Blueprints use this instead of importing each other's views."""
+from functools import wraps
+
 from flask import abort, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from .catalog import figures, store
 from .models import Profile
@@ -10,6 +12,17 @@ from .models import Profile
 def current_profile():
     """The signed-in person's profile; the sign-in query already loaded it."""
     return getattr(current_user, "loaded_profile", None) or Profile.get(Profile.account == current_user.id)
+
+
+def admin_required(view):
+    """Admins only; everybody else gets a 404, so the page doesn't advertise itself."""
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(404)
+        return view(*args, **kwargs)
+    return wrapped
 
 
 def found_or_404(row):

@@ -3,7 +3,7 @@ from flask import Blueprint, render_template
 
 from .. import vocabulary as v
 from ..catalog import store
-from ..media.views import admin_required
+from ..web import admin_required
 from ..models import utcnow
 from . import figures, queries
 

@@ -1,15 +1,14 @@
 """Media pages: the admin-only page that attaches videos, images and YouTube links to exercises and
 watches their downloads, and the route that serves a downloaded file."""
-from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from .. import tasks
 from ..forms import Form, SelectField
-from ..web import found_or_404, wants_fragment
+from ..web import admin_required, found_or_404, wants_fragment
 from . import jobs, service
 
 YEAR = 60 * 60 * 24 * 365
@@ -21,17 +20,6 @@ class MediaForm(Form):
     exercise = SelectField("Exercise", validators=[DataRequired()])
     url = StringField("Video, image or YouTube URL", validators=[DataRequired(), Length(max=2000)],
                       description="An mp4 or webm video, a jpeg/png/webp/gif image, or a YouTube link.")
-
-
-def admin_required(view):
-    """Admins only; everybody else gets a 404, so the page doesn't advertise itself."""
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not current_user.is_admin:
-            abort(404)
-        return view(*args, **kwargs)
-    return wrapped
 
 
 def _form():
