@@ -19,7 +19,7 @@ from app import create_app  # noqa: E402
 from app.cli import runner  # noqa: E402
 from app.db import Prepared, db  # noqa: E402
 from app.models import (  # noqa: E402
-    Account, Plan, PlanVersion, Profile, RoutineRecord, SignIn, WorkoutLog, utcnow,
+    Account, MobilityResult, Plan, PlanVersion, Profile, RoutineRecord, SignIn, WorkoutLog, utcnow,
 )
 
 CALLS = int(os.environ.get("BENCH_CALLS", "2000"))
@@ -27,7 +27,7 @@ ROUNDS = 5
 
 
 def fill():
-    """One person with 30 routines, an active plan and 60 workouts: a few months of use."""
+    """One person with 30 routines, an active plan, 60 workouts and 12 self-test results: a few months of use."""
     account = Account.create(email="bench@example.com")
     Profile.create(account=account)
     token = SignIn.create(account=account, expires_at=utcnow() + dt.timedelta(days=30)).token
@@ -42,9 +42,15 @@ def fill():
                           activity="running", title="Running warm-up", started_at=finished, finished_at=finished,
                           local_date=finished.date(), planned_seconds=480, seconds_done=480, steps_done=9,
                           steps_total=9)
+    for weeks_ago, (test, side, value) in enumerate([("knee_to_wall", "left", 8.5), ("knee_to_wall", "right", 11),
+                                                      ("sit_and_reach", "both", -4), ("thomas", "left", 0)] * 3):
+        MobilityResult.create(account=account, test=test, side=side, value=value,
+                              tested_on=now.date() - dt.timedelta(weeks=weeks_ago))
     return {"signed_in": (token, now), "active_plan": (account.id,), "active_plan_with_version": (account.id,),
             "owned_routine": (account.id, routines[3].id), "latest_routines": (account.id, 5),
-            "workout_days": (account.id,), "recent_workouts": (account.id, 50), "charted_workouts": (account.id,)}
+            "workout_days": (account.id,), "recent_workouts": (account.id, 50),
+            "charted_workouts": (account.id, now.date() - dt.timedelta(weeks=12)), "workout_totals": (account.id,),
+            "selftest_results": (account.id,), "last_selftest": (account.id,)}
 
 
 def per_call_us(fn, args):
