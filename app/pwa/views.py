@@ -10,10 +10,10 @@ from ..templating import THEME_COLOUR, static_url
 bp = Blueprint("pwa", __name__)
 
 # The app shell: what every page needs, precached at install so the player runs with no signal.
-SHELL_FILES = ("css/app.css", "vendor/htmx.min.js", "js/shared.js", "js/outbox.js", "js/page.js", "js/worker.js",
-               "js/offline.js", "js/sync.js", "js/install.js", "js/logout.js", "js/player.js", "js/saved.js",
-               "js/coach.js", "js/push.js", "js/selftests.js", "css/selftests.css", "icons/icon.svg",
-               "icons/icon-192.png")
+SHELL_FILES = ("css/app.css", "css/player.css", "vendor/htmx.min.js", "js/shared.js", "js/outbox.js", "js/page.js",
+               "js/worker.js", "js/offline.js", "js/sync.js", "js/install.js", "js/logout.js", "js/player.js",
+               "js/saved.js", "js/coach.js", "js/push.js", "js/busy.js", "js/forms.js", "js/resume.js",
+               "js/selftests.js", "css/selftests.css", "icons/icon.svg", "icons/icon-192.png")
 # What the worker loads with importScripts(), in this order (outbox.js needs shared.js).
 WORKER_SCRIPTS = ("js/shared.js", "js/outbox.js")
 BACKGROUND = "#f8fafc"  # the splash screen's, as --bg in app.css
