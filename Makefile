@@ -41,7 +41,9 @@ catalog: migrate
 
 run: catalog
 	@echo "Limber on http://127.0.0.1:$(PORT)  (Ctrl-C stops the web server and the worker)"
-	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=127.0.0.1 PORT=$(PORT) $(BIN)/honcho start web worker
+	@# Stopping it (Ctrl-C, or SIGTERM from a process manager) is how a server ends: not an error.
+	@PATH="$(CURDIR)/$(BIN):$$PATH" HOST=127.0.0.1 PORT=$(PORT) $(BIN)/honcho start web worker; \
+	  status=$$?; [ $$status -eq 0 ] || [ $$status -eq 130 ] || [ $$status -eq 143 ] || exit $$status
 
 # Chromium for the end-to-end tests (Debian's package when apt works, else Playwright's own build)
 # and ffmpeg, which makes the real test videos the fake media host serves.

@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 
 from flask import abort, request
 
+from . import compression
+
 CSP_PARTS = [
     "default-src 'self'",
     "script-src 'self'",
@@ -84,6 +86,7 @@ def guard_input(app):
 
 
 def init_app(app):
+    compression.init_app(app)  # registered first, so it runs last: after every header below is set
     csp = content_security_policy(app.config["OIDC_ISSUER"] if app.config["OIDC_CLIENT_ID"] else None)
 
     @app.after_request
@@ -94,8 +97,18 @@ def init_app(app):
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")  # no other window holds ours
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")  # nor embeds our responses
-        if response.mimetype in ("text/html", "application/json", "text/event-stream"):
-            response.headers.setdefault("Cache-Control", "no-store")  # pages and data are one person's
+        if response.mimetype == "text/html":
+            # A page is one person's (and holds their session's CSRF token): never kept by a shared
+            # cache, always revalidated, but the browser may keep it for Back (its back/forward
+            # cache). Logging out sends Clear-Site-Data, and static/js/forms.js reloads a page
+            # restored after the person it belonged to has gone.
+            response.headers.setdefault("Cache-Control", "private, no-cache")
+        elif response.mimetype in ("application/json", "text/event-stream"):
+            response.headers.setdefault("Cache-Control", "no-store")  # data is one person's, read by scripts
+        if response.status_code == 422 and request.method != "GET" and request.headers.get("HX-Boosted"):
+            # A form that comes back with its errors stays at the address of the page it was on
+            # (/settings, not /settings/delete, which a reload could not show).
+            response.headers.setdefault("HX-Push-Url", "false")
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

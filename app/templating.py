@@ -3,8 +3,9 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, request
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from . import vocabulary as v
 from .forms import Form
@@ -82,9 +83,59 @@ def action_form():
     return Form(formdata=None)
 
 
+# The main sections a person moves between, and the blueprints (or endpoints) each one holds: the tab
+# bar on phones and the top navigation mark the one the page belongs to (aria-current).
+SECTIONS = {"home": ("routines.dashboard", "routines", "ai"), "plan": ("plans",),
+            "progress": ("workouts", "selftests"), "library": ("catalog",), "coach": ("coach",),
+            "you": ("profile", "auth.settings", "reminders", "pwa.saved")}
+
+
+TABS = (("home", "routines.dashboard", "Home"), ("plan", "plans.index", "Plan"), ("progress", "workouts.index", "Progress"),
+        ("library", "catalog.index", "Library"), ("you", "profile.edit", "You"))
+COACH_TAB = ("coach", "coach.conversation", "Coach")
+
+# Line icons for the navigation, 24 x 24, drawn in the text colour (aria-hidden: the words name the link).
+ICONS = {
+    "home": '<path d="M3 10.5 12 3l9 7.5V20a1 1 0 0 1-1 1h-5v-6H9v6H4a1 1 0 0 1-1-1z"/>',
+    "plan": '<path d="M7 3v3M17 3v3M4 9h16M5 5h14a1 1 0 0 1 1 1v13a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1z"/>',
+    "progress": '<path d="M5 20v-8M12 20V5M19 20v-5"/>',
+    "library": '<path d="M5 4.5A1.5 1.5 0 0 1 6.5 3H19v15H6.5A1.5 1.5 0 0 0 5 19.5zM5 19.5A1.5 1.5 0 0 0 6.5 21H19"/>',
+    "you": '<path d="M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0"/>',
+    "coach": '<path d="M4 5h16v11H9l-5 4z"/>',
+    "bell": '<path d="M12 3a6 6 0 0 0-6 6v3.6L4.3 15.4A1 1 0 0 0 5.2 17h13.6a1 1 0 0 0 .9-1.6L18 12.6V9a6 6 0 0 0-6-6zm-2 15a2 2 0 0 0 4 0"/>',
+}
+
+
+def tabs(with_coach=False):
+    """(section, endpoint, words) of the main navigation; the coach among them when it is on."""
+    return [*TABS[:4], COACH_TAB, TABS[4]] if with_coach else list(TABS)
+
+
+def icon(name):
+    """A navigation icon as inline SVG (fixed markup from ICONS, nothing from a request)."""
+    svg = ('<svg class="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false" fill="none" '
+           f'stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">{ICONS[name]}</svg>')
+    # Safe markup: the path data are constants in this module, nothing comes from a request.
+    return Markup(svg)  # nosec B704
+
+
+def section():
+    """The main section of the page being drawn ("home", "plan", …), or None."""
+    endpoint = request.endpoint or ""
+    blueprint = endpoint.split(".")[0]
+    for name, owners in SECTIONS.items():
+        if endpoint in owners:
+            return name
+    for name, owners in SECTIONS.items():
+        if blueprint in owners:
+            return name
+    return None
+
+
 def init_app(app):
     app.jinja_env.globals.update(static_url=static_url, selected=selected, vocab=v, label=v.label,
-                                 region_label=v.region_label, theme_colour=THEME_COLOUR, action_form=action_form)
+                                 region_label=v.region_label, theme_colour=THEME_COLOUR, action_form=action_form,
+                                 section=section, tabs=tabs, icon=icon)
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["label"] = v.label
     app.jinja_env.filters["region_label"] = v.region_label

@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -432,6 +433,11 @@ def sign_up_and_skip_to_dashboard(live_server, page, email):
     for next_page in ("/onboarding/health", "/onboarding/activity", "/"):
         page.get_by_role("button", name="Skip for now").click()
         page.wait_for_url(live_server + next_page)  # each click lands before the next one (a busy machine)
+
+
+def preview(page, words):
+    """On Home, build the quick card's routine to read first ("Preview"; the card itself starts the player)."""
+    page.locator("form.quick-card", has_text=re.compile(words)).get_by_role("button", name="Preview").click()
 
 
 def all_at_once(work, count, what, seconds=60):

@@ -30,6 +30,7 @@ class PasswordForm(Form):
 
 class DeleteForm(Form):
     # Own ids: the password form on the same page has a "confirm" too, and a label must find its input.
-    confirm = StringField("Type DELETE to confirm", validators=[DataRequired()], id="delete-confirm")
+    confirm = StringField("Type DELETE to confirm", validators=[DataRequired(message="Type DELETE to confirm.")],
+                          id="delete-confirm")
     # Asked when the account has a password: an unlocked phone or a stolen session can't erase it.
     password = PasswordField("Your password", validators=[Length(max=PASSWORD_MAX)], id="delete-password")

@@ -1,17 +1,20 @@
 """Sign up, log in and out, sign in with an OpenID Connect provider, account settings."""
 import json
 import logging
+import threading
 
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
                    url_for)
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
+from limits import parse as parse_limit
 from requests import RequestException
 
 from .. import ratelimit
 from ..extensions import limiter, login_manager
+from ..reminders import mail
 from ..security import same_site_path
 from . import accounts
 from .forms import DeleteForm, LoginForm, PasswordForm, SignupForm
@@ -76,11 +79,60 @@ def signup():
     if form.validate_on_submit():
         account = accounts.sign_up(form.email.data, form.password.data)
         if account is None:
-            form.email.errors.append("There's already an account with this e-mail. Try logging in.")
-        else:
-            accounts.sign_in(account)
-            return redirect(url_for("profile.onboarding", step="screening"), code=303)
+            # Taken: nothing is created and the page doesn't say so (anyone could ask it about any
+            # address). The password is hashed anyway, as it is for a new account, so the answer
+            # takes as long; the address's owner gets an e-mail, sent off the request.
+            accounts.hash_password(form.password.data)
+            _tell_owner_about_signup(accounts.normalise_email(form.email.data))
+            session["signup_address"] = accounts.normalise_email(form.email.data)
+            return redirect(url_for("auth.signup_sent"), code=303)
+        accounts.sign_in(account)
+        return redirect(url_for("profile.onboarding", step="screening"), code=303)
     return render_template("auth/signup.html", form=form), 422 if form.errors else 200
+
+
+SIGNUP_NOTICE_LIMIT = "3 per day"  # per address: sign-up can't be used to flood someone's inbox
+SIGNUP_NOTICE = """Hello,
+
+Someone just tried to create a Limber account with this e-mail address. You already have one, so
+nothing was created and nothing about your account has changed.
+
+If it was you, log in with your e-mail and password: {login}
+
+If it wasn't you, there's nothing to do.
+
+Limber
+"""
+
+
+def _tell_owner_about_signup(email):
+    """E-mail an account's owner that someone tried to sign up with their address, in a thread of its
+    own: an SMTP round trip inside the request would make a taken address slower to answer."""
+    config = current_app.config
+    if not mail.configured(config):
+        return
+    if limiter.enabled and not limiter.limiter.hit(parse_limit(SIGNUP_NOTICE_LIMIT), "signup-notice",
+                                                   ratelimit.digest(email)):
+        return
+    settings = {key: config[key] for key in ("SMTP_URL", "MAIL_FROM", "SMTP_TIMEOUT")}
+    text = SIGNUP_NOTICE.format(login=config["PUBLIC_URL"].rstrip("/") + url_for("auth.login"))
+
+    def send():
+        try:
+            mail.send(settings, email, "Someone tried to sign up to Limber with your e-mail", text)
+        except mail.MailError as exc:  # its message never holds the address
+            security_log.warning("sign-up notice not sent: %s", exc)
+
+    threading.Thread(target=send, name="signup-notice", daemon=True).start()
+
+
+@bp.get("/signup/sent")
+def signup_sent():
+    """What a sign-up with a taken address answers: the same words whoever owns it."""
+    if current_user.is_authenticated:
+        return _after_sign_in()
+    return render_template("auth/signup_sent.html", address=session.get("signup_address"),
+                           mail_on=mail.configured(current_app.config))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -157,10 +209,17 @@ def oidc_callback():
     return _after_sign_in()
 
 
+def _account_page(password_form, delete_form, status=200):
+    """The account page. Never stored, unlike other pages (app/security.py): it is where the account and
+    its sign-ins end, and gains nothing from being kept for Back."""
+    return (render_template("auth/settings.html", password_form=password_form, delete_form=delete_form), status,
+            {"Cache-Control": "no-store"})
+
+
 @bp.get("/settings")
 @login_required
 def settings():
-    return render_template("auth/settings.html", password_form=PasswordForm(), delete_form=DeleteForm())
+    return _account_page(PasswordForm(), DeleteForm())
 
 
 @bp.post("/settings/password")
@@ -178,7 +237,7 @@ def change_password():
             security_log.info("password changed for account %s; other sign-ins ended", account.id)
             flash("Password changed. Other devices have been signed out.", "success")
             return redirect(url_for("auth.settings"), code=303)
-    return render_template("auth/settings.html", password_form=form, delete_form=DeleteForm()), 422
+    return _account_page(form, DeleteForm(), 422)
 
 
 @bp.get("/settings/export.json")
@@ -210,4 +269,4 @@ def delete_account():
             return _wiped(redirect(url_for("auth.signup"), code=303))
     elif not form.confirm.errors:
         form.confirm.errors = ["Type DELETE to confirm."]
-    return render_template("auth/settings.html", password_form=PasswordForm(), delete_form=form), 422
+    return _account_page(PasswordForm(), form, 422)

@@ -37,10 +37,10 @@ def show(slug):
 
 
 @bp.get("/exercises/<slug>/figure.svg")
-@login_required
 def figure(slug):
     """An exercise's animated figure (``side=left``: mirrored). With the ``v`` its pages link to, the
-    URL names one drawing, so it is cached for a year; a stale ``v`` gets today's drawing, uncached."""
+    URL names one drawing, so it is cached for a year; a stale ``v`` gets today's drawing, uncached.
+    No sign-in needed: a figure is the same drawing for everyone, and the welcome page shows four."""
     ex = store.by_id().get(slug)
     side = request.args.get("side", "right")
     if ex is None or ex.pose is None or side not in figures.SIDES:

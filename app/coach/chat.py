@@ -94,7 +94,7 @@ def context(profile):
 def unavailable(profile, config):
     """None if the coach may answer this person now, else the reason (for people)."""
     if not client.configured(config):
-        return "The AI coach isn't set up on this server, so it can't answer questions yet."
+        return "The coach isn't available here, so it can't answer questions."
     if not profile.ai_enabled:
         return "The AI coach is switched off in your settings. Switch it on under Account to chat."
     spent = quota.exhausted(profile.account_id, "chat", config)

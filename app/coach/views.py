@@ -7,6 +7,8 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from .. import vocabulary as v
+from ..ai import client as ai_client
 from ..web import current_profile
 from . import chat
 from .forms import ClearForm, MessageForm
@@ -18,11 +20,23 @@ def render_proposal(message):
     return render_template("coach/_proposal.html", message=message)
 
 
+def _closed(profile):
+    """Why the coach can't talk with this person at all ("off": they switched the AI off; "absent": this
+    Limber has no AI), or None. A closed coach gets no message box: the page offers the library and
+    Build instead of a conversation that can't happen."""
+    if not ai_client.configured(current_app.config):
+        return "absent"
+    return None if profile.ai_enabled else "off"
+
+
 def _page(form=None, status=200):
     """The conversation and its forms; ``form``: a message sent with an error, shown again with it."""
-    return render_template("coach/index.html", messages=chat.conversation(current_user.id),
-                           unavailable=chat.unavailable(current_profile(), current_app.config),
-                           form=MessageForm(formdata=None) if form is None else form,
+    profile = current_profile()
+    closed = _closed(profile)
+    areas = [(area, v.region_label(area).lower()) for area in (profile.tight_areas or [])[:3]]
+    return render_template("coach/index.html", messages=chat.conversation(current_user.id), closed=closed,
+                           unavailable=None if closed else chat.unavailable(profile, current_app.config),
+                           tight=areas, form=MessageForm(formdata=None) if form is None else form,
                            clear=ClearForm(formdata=None)), status
 
 

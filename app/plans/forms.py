@@ -90,6 +90,50 @@ class RemoveEntryForm(PlanChange):
         return [{"op": "remove", "day": self.day.data, "index": self.index.data}]
 
 
+class MoveEntryForm(PlanChange):
+    """Move a pinned saved routine to another day: it stays pinned, as it is."""
+    day = HiddenField(validators=[AnyOf(DAYS, message=PICK)])
+    index = RemoveEntryForm.index
+    to_day = SelectField("Day", id="edit-day", choices=DAY_CHOICES, invalid_choice_message=PICK)
+
+    @classmethod
+    def of(cls, day, index, entry):
+        """The form as the edit page first shows it: the entry as it is now."""
+        return cls(formdata=None, day=day, index=index, to_day=day)
+
+    def changed(self, entry):
+        return dict(entry)
+
+    def operations(self, entry):
+        """Replace the entry in place, or take it off its day and put it last on the new one."""
+        day, index, new = self.day.data, self.index.data, self.changed(entry)
+        if self.to_day.data == day:
+            return [{"op": "replace", "day": day, "index": index, "entry": new}]
+        return [{"op": "remove", "day": day, "index": index}, {"op": "add", "day": self.to_day.data, "entry": new}]
+
+
+class EditEntryForm(MoveEntryForm):
+    """Change a routine to build: new answers, and perhaps another day."""
+    kind = SelectField("What", id="edit-kind", choices=KIND_CHOICES, invalid_choice_message=PICK)
+    activity = SelectField("Activity", id="edit-activity", choices=ACTIVITY_CHOICES, invalid_choice_message=PICK)
+    minutes = minutes_field(id="edit-minutes")
+    focus = ChoiceList("Focus on (optional)", choices=FOCUS_CHOICES)
+
+    @classmethod
+    def of(cls, day, index, entry):
+        return cls(formdata=None, day=day, index=index, to_day=day, kind=entry["kind"], activity=entry["activity"],
+                   minutes=entry["minutes"], focus=entry.get("focus") or [])
+
+    def changed(self, entry):
+        return {"kind": self.kind.data, "activity": self.activity.data, "minutes": self.minutes.data,
+                "focus": self.focus.data or []}
+
+
+def edit_form(entry, day, index):
+    """The edit page's form, as first shown: answers for a routine to build, only a day for a pinned one."""
+    return (MoveEntryForm if "routine_id" in entry else EditEntryForm).of(day, index, entry)
+
+
 class DetailsForm(PlanChange):
     """Rename the plan and say when it starts."""
     name = _name()

@@ -135,7 +135,7 @@ def diff(old, new):
         lines.append({"change": "changed", "day": None, "text": f"Renamed “{old['name']}” → “{new['name']}”"})
     if old["start_date"] != new["start_date"]:
         lines.append({"change": "changed", "day": None,
-                      "text": f"Starts {new['start_date']} instead of {old['start_date']}"})
+                      "text": f"Starts {date_words(new['start_date'])} instead of {date_words(old['start_date'])}"})
     for day in DAYS:
         before, after = old["days"].get(day, []), new["days"].get(day, [])
         keys = lambda entries: [json.dumps(e, sort_keys=True) for e in entries]  # noqa: E731
@@ -155,6 +155,11 @@ def diff(old, new):
                 else:
                     lines.append({"change": "removed", "day": day, "text": describe(was)})
     return lines
+
+
+def date_words(iso):
+    """A plan's date as people read it everywhere in Limber: "Mon 23 Nov 2026"."""
+    return dt.date.fromisoformat(iso).strftime("%a %d %b %Y")
 
 
 def entries_on(snapshot, date):

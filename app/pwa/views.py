@@ -10,10 +10,11 @@ from ..templating import THEME_COLOUR, static_url
 bp = Blueprint("pwa", __name__)
 
 # The app shell: what every page needs, precached at install so the player runs with no signal.
-SHELL_FILES = ("css/app.css", "css/player.css", "vendor/htmx.min.js", "js/shared.js", "js/outbox.js", "js/page.js",
-               "js/worker.js", "js/offline.js", "js/sync.js", "js/install.js", "js/logout.js", "js/player.js",
-               "js/saved.js", "js/coach.js", "js/push.js", "js/busy.js", "js/forms.js", "js/resume.js",
-               "js/selftests.js", "css/selftests.css", "icons/icon.svg", "icons/icon-192.png")
+SHELL_FILES = ("css/app.css", "css/player.css", "css/feedback.css", "vendor/htmx.min.js", "js/shared.js",
+               "js/outbox.js", "js/page.js", "js/worker.js", "js/offline.js", "js/sync.js", "js/install.js",
+               "js/logout.js", "js/player.js", "js/saved.js", "js/coach.js", "js/push.js", "js/busy.js",
+               "js/forms.js", "js/resume.js", "js/selftests.js", "css/selftests.css", "icons/icon.svg",
+               "icons/icon-192.png")
 # What the worker loads with importScripts(), in this order (outbox.js needs shared.js).
 WORKER_SCRIPTS = ("js/shared.js", "js/outbox.js")
 BACKGROUND = "#f8fafc"  # the splash screen's, as --bg in app.css
@@ -54,6 +55,13 @@ def manifest():
         "background_color": BACKGROUND,
         "categories": ["health", "fitness", "sports"],
         "icons": [icon("icon-192.png", 192), icon("icon-512.png", 512), icon("maskable-512.png", 512, "maskable")],
+        # The richer install sheet (Android, desktop Chromium): a phone and a desktop view of Home.
+        "screenshots": [
+            {"src": static_url("icons/screenshot-phone.png"), "sizes": "390x844", "type": "image/png",
+             "form_factor": "narrow", "label": "Home: one tap starts your warm-up"},
+            {"src": static_url("icons/screenshot-wide.png"), "sizes": "1280x800", "type": "image/png",
+             "form_factor": "wide", "label": "Home on a computer"},
+        ],
         "shortcuts": [
             {"name": "Quick warm-up", "short_name": "Warm-up", "url": "/?start=warmup",
              "icons": [{"src": static_url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"}]},

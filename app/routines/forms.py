@@ -3,8 +3,8 @@
 The choices and the minutes field are also the plan editor's (app/plans/forms.py): a routine to
 build is asked for the same way everywhere.
 """
-from wtforms import ButtonField, RadioField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms import ButtonField, RadioField, StringField
+from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 
 from .. import vocabulary as v
 from ..forms import ChoiceList, Form, SelectField, WholeNumber, labelled
@@ -34,10 +34,15 @@ class RoutineForm(Form):
                        invalid_choice_message=PICK)
     # The second submit button: "Build it with AI" (shown when the AI coach is on).
     with_ai = ButtonField("Build it with AI")
+    # What happens once it is built: "play" opens the player (a one-tap start), anything else the routine page.
+    # Sent by the submit button pressed (name="then"), never rendered as a field of its own.
+    then = StringField(validators=[Optional(), AnyOf(("read", "play"), message=PICK)])
 
 
 class QuickStartForm(Form):
-    """The one-tap buttons on Home post this: the routine form's first three answers."""
+    """The one-tap buttons on Home post this: the routine form's first three answers, and whether to
+    start at once (the card itself) or read the routine first (its "Preview")."""
     kind = RoutineForm.kind
     activity = RoutineForm.activity
     minutes = RoutineForm.minutes
+    then = RoutineForm.then

@@ -150,15 +150,34 @@ def view_steps(row):
 
 
 def player_data(row, media=None):
-    """Everything the player needs, as JSON-ready data. ``media``: exercise id -> media description."""
+    """Everything the player needs, as JSON-ready data. ``media``: exercise id -> media description.
+
+    Each step also carries what the player says and shows about it: one spoken form ``cue``, the
+    ``position`` it is done in (a change of position gets a "get ready") and the body areas it
+    works (``targets``, for the summary at the end)."""
     exercises = store.by_id()
     media = media or {}
+
+    def cue(ex):
+        # The common mistake turned round into what to do ("Slumping: sit tall." -> "Sit tall."), one sentence.
+        mistake = (ex.mistake or "").strip()
+        if ":" in mistake:
+            text = mistake.split(":", 1)[1].strip()
+        elif mistake:
+            text = f"Avoid {mistake[0].lower()}{mistake[1:]}"
+        else:
+            text = ex.instructions[0] if ex.instructions else ""
+        text = text.split(". ")[0].rstrip(".")
+        return f"{text[:1].upper()}{text[1:]}." if text else ""
+
     steps = []
     for step in row.data["steps"]:
         ex = exercises.get(step["exercise_id"])
         steps.append({**step, "name": ex.name if ex else step["exercise_id"],
                       "phase_label": v.label(step["phase"]), "type": ex.type if ex else "",
                       "instructions": list(ex.instructions) if ex else [], "mistake": ex.mistake if ex else "",
+                      "cue": cue(ex) if ex else "", "position": ex.position if ex else "",
+                      "targets": [v.region_label(t) for t in ex.targets] if ex else [],
                       "media": media.get(step["exercise_id"])})
     return {"id": row.id, "title": row.title, "kind": row.kind, "total_seconds": row.data["total_seconds"],
             "steps": steps}

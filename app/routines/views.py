@@ -16,7 +16,7 @@ from ..forms import Form, buttons
 from ..media import service as media
 from ..plans import service as plans
 from ..plans.forms import PinRoutineForm, StarterPlanForm
-from ..workouts.history import streak
+from ..workouts.history import moved_today, streak
 from ..web import current_profile, figure, found_or_404, varies_with_htmx, wants_fragment, with_media_url
 from . import service
 from .forms import QuickStartForm, RoutineForm
@@ -82,9 +82,11 @@ def dashboard():
     if not profile.screening_done:
         return redirect(url_for("profile.onboarding", step="screening"))
     plan, today = plans.today_described(current_user.id, dt.date.today())
+    planned = {(entry.get("kind"), entry.get("activity")) for entry in today}
+    quick_starts = [q for q in _quick_starts(profile) if (q["kind"], q["activity"]) not in planned]  # never twice
     return render_template("routines/dashboard.html", profile=profile, form_fields=_home_form(profile),
                            plan=plan, today=today,
-                           token=Form(formdata=None), quick_starts=_quick_starts(profile), **_buttons(),
+                           token=Form(formdata=None), quick_starts=quick_starts, **_buttons(),
                            recent=service.latest(current_user.id), start=request.args.get("start"),
                            streak=streak(current_user.id))
 
@@ -110,7 +112,7 @@ def create():
             return redirect(url_for("ai.job", job_id=job.id), code=303)
     row = service.create(profile, params["kind"], params["minutes"], params["activity"], focus=params["focus"],
                          fallback_reason=reason, space=params["space"])
-    return redirect(url_for("routines.show", routine_id=row.id), code=303)
+    return _built(row, form.then.data)
 
 
 @bp.get("/routines/new")
@@ -126,6 +128,13 @@ def quick():
     if not form.validate_on_submit():
         abort(400)
     row = service.create(current_profile(), form.kind.data, form.minutes.data, form.activity.data)
+    return _built(row, form.then.data)
+
+
+def _built(row, then):
+    """A routine just built: straight into the player for a one-tap start, else its page to read first."""
+    if then == "play":
+        return redirect(url_for("routines.play", routine_id=row.id, go=1), code=303)
     return redirect(url_for("routines.show", routine_id=row.id), code=303)
 
 
@@ -178,6 +187,9 @@ def play(routine_id):
     player = service.player_data(row, _media(row))
     for step in player["steps"]:  # the figure of each step, mirrored for a left side
         step["figure"] = figure(step["exercise_id"], step.get("side"))
+    # The streak this session makes, for the finish: days in a row so far, and whether today is one.
+    days = streak(current_user.id)
+    player["streak"] = {"days": days, "today": days > 0 and moved_today(current_user.id)}
     return render_template("routines/play.html", routine=row, player=player,
                            pain_areas=service.pain_areas(current_profile()))
 

@@ -31,6 +31,13 @@ def streak(account_id, today=None):
     return count
 
 
+def moved_today(account_id, today=None):
+    """Has the person logged a session today (their latest local date is today or later)?"""
+    today = today or dt.datetime.now(dt.timezone.utc).date()
+    rows = _days(account_id)
+    return bool(rows) and rows[0].local_date >= today
+
+
 def recent(account_id, limit=50):
     return _recent(account_id, limit)
 

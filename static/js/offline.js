@@ -1,6 +1,7 @@
 // Routines kept for offline: the ones opened here are saved automatically (the worker keeps the
-// last five), "Save for offline" buttons keep one for good, and a boosted link followed with no
-// network falls back to a real navigation, which the worker answers from its cache.
+// last five), "Save for offline" buttons keep one for good (and say "Saved ✓" once it is), and a
+// boosted link followed with no network falls back to a real navigation, which the worker answers
+// from its cache.
 (function (Limber) {
   "use strict";
   const sw = "serviceWorker" in navigator ? navigator.serviceWorker : null;
@@ -28,16 +29,44 @@
   });
 
   // "Save for offline" buttons: data-save-offline="<routine id>", with a .save-status beside them.
+  const statusOf = (button) => button.parentElement.querySelector(".save-status");
+
+  function showSaved(button, entry) {
+    const status = statusOf(button);
+    if (status) status.textContent = `Saved for offline · ${Limber.formatBytes(entry.bytes)}`;
+    button.textContent = "Saved ✓";
+    button.disabled = true;
+    // Nothing left here that needs the network (busy.js shows such controls as unavailable offline).
+    delete button.dataset.needsNetwork;
+    const hint = document.getElementById(button.getAttribute("aria-describedby"));
+    if (hint && hint.classList.contains("needs-network-hint")) hint.hidden = true; // its own "Needs a connection"
+    button.removeAttribute("aria-disabled");
+    button.removeAttribute("aria-describedby");
+  }
+
+  // A routine saved by hand says so whenever its page shows, also when that page came from the cache.
+  async function markSaved() {
+    const buttons = document.querySelectorAll("[data-save-offline]:not(:disabled)");
+    if (!buttons.length || !("caches" in window) || !(await caches.has(Limber.facts.caches.saved))) return;
+    const kept = new Map((await Limber.savedIndex.entries()).filter((e) => !e.auto).map((e) => [String(e.id), e]));
+    buttons.forEach((button) => {
+      if (kept.has(button.dataset.saveOffline)) showSaved(button, kept.get(button.dataset.saveOffline));
+    });
+  }
+
+  markSaved().catch(() => {});
+  document.addEventListener("htmx:afterSettle", (event) => {
+    if (event.target === document.body) markSaved().catch(() => {});
+  });
+
   document.addEventListener("click", async (event) => {
     const button = event.target.closest("[data-save-offline]");
     if (!button) return;
-    const status = button.parentElement.querySelector(".save-status");
+    const status = statusOf(button);
     button.disabled = true;
     if (status) status.textContent = "Saving…";
     try {
-      const entry = await ask({ type: "save", id: button.dataset.saveOffline, auto: false });
-      if (status) status.textContent = `Saved for offline · ${Limber.formatBytes(entry.bytes)}`;
-      button.textContent = "Saved ✓";
+      showSaved(button, await ask({ type: "save", id: button.dataset.saveOffline, auto: false }));
       keepStorage();
     } catch (error) {
       if (status) status.textContent = error.message;

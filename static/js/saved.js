@@ -10,7 +10,15 @@
     return node;
   };
   const size = Limber.formatBytes;
-  const when = (ms) => new Date(ms).toLocaleDateString(undefined, { day: "numeric", month: "short" });
+  // Dates as the server writes them ("Mon 23 Nov 2026, 10:10"), in the phone's time zone.
+  const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const two = (n) => String(n).padStart(2, "0");
+  const when = (ms) => { const d = new Date(ms); return `${d.getDate()} ${MONTHS[d.getMonth()]}`; };
+  const dateTime = (value) => {
+    const d = new Date(value);
+    return `${DAYS[d.getDay()]} ${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}, ${two(d.getHours())}:${two(d.getMinutes())}`;
+  };
 
   // Newest first. Only reads: the saved cache isn't created here if nothing was ever saved.
   async function savedEntries() {
@@ -66,7 +74,7 @@
       const li = el("li", { className: "saved-item" },
         el("div", { className: "saved-main" },
           el("strong", { textContent: item.title }),
-          el("p", { className: "muted", textContent: `Finished ${new Date(item.finished_at).toLocaleString()}` })));
+          el("p", { className: "muted", textContent: `Finished ${dateTime(item.finished_at)}` })));
       if (item.rejected) {
         const reasons = Object.entries(item.rejected.errors || {}).map(([field, text]) => `${field}: ${text}`).join("; ");
         li.querySelector(".saved-main").append(el("p", { className: "field-error",

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.conftest import sign_up_and_skip_to_dashboard
+from tests.conftest import preview, sign_up_and_skip_to_dashboard
 
 
 def figures_through_the_routine(page):
@@ -22,7 +22,7 @@ def figures_through_the_routine(page):
 
 def test_the_player_shows_each_steps_figure_mirrored_on_the_left_side(live_server, page):
     sign_up_and_skip_to_dashboard(live_server, page, "figures@example.com")
-    page.get_by_role("button", name=re.compile("Cool-down")).click()
+    preview(page, "Cool-down")
     page.wait_for_url(re.compile(r"/routines/\d+$"))
     expect(page.locator(".steps-list img.figure-thumb").first).to_be_visible()
     page.goto(page.url + "/play")
@@ -54,7 +54,7 @@ def within(box, viewport):
 
 def test_the_figure_is_the_largest_thing_on_the_stage_upright_and_sideways(live_server, page):
     sign_up_and_skip_to_dashboard(live_server, page, "stage@example.com")
-    page.get_by_role("button", name=re.compile("Cool-down")).click()
+    preview(page, "Cool-down")
     page.wait_for_url(re.compile(r"/routines/\d+$"))
     page.goto(page.url + "/play")
     figure = page.locator("#stage-media img.stage-figure")

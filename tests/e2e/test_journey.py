@@ -4,11 +4,11 @@ import re
 from playwright.sync_api import expect
 
 from app.models import WorkoutLog
-from tests.conftest import answer_screening, sign_up_and_skip_to_dashboard
+from tests.conftest import answer_screening, preview, sign_up_and_skip_to_dashboard
 
 
 def open_player(page, quick_start):
-    page.get_by_role("button", name=re.compile(quick_start)).click()
+    preview(page, quick_start)
     page.wait_for_url(re.compile(r"/routines/\d+$"))
     page.goto(page.url + "/play")
 
@@ -41,7 +41,7 @@ def test_core_loop_on_a_phone(live_server, page):
     page.get_by_role("button", name="Finish").click()
 
     expect(page.get_by_text("You're all set")).to_be_visible()
-    page.get_by_role("button", name=re.compile("Running warm-up")).click()
+    preview(page, "Running warm-up")
     expect(page.get_by_role("heading", name="Running warm-up · 8 min")).to_be_visible()
     expect(page.get_by_text("Potentiate").first).to_be_visible()
     expect(page.get_by_text(re.compile("Left out \\d+ exercises that don't suit you today"))).to_be_visible()
@@ -58,6 +58,7 @@ def test_core_loop_on_a_phone(live_server, page):
     expect(page.get_by_role("button", name="Pause")).to_be_visible()
     expect(page.locator("#feedback-panel")).to_be_visible(timeout=30_000)
     expect(page.get_by_role("heading", name="Nice work!")).to_be_visible()
+    expect(page.locator("#summary-streak")).to_have_text("1 day")  # the first session starts a streak
     page.get_by_text("Too easy").click()
     page.get_by_label("Note (optional)").fill("Knee felt fine")
     page.get_by_role("button", name="Save session").click()
@@ -97,7 +98,8 @@ def test_player_keyboard_pause_and_skip(live_server, page):
     expect(page.get_by_role("button", name="Resume")).to_be_visible()
     page.keyboard.press("ArrowRight")
     expect(page.locator("#stage-phase")).to_have_text("Pulse down")
-    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")  # asks first
+    page.get_by_role("button", name="End and save").click()
     expect(page.get_by_role("heading", name="Session ended")).to_be_visible()
 
 
@@ -113,7 +115,7 @@ def test_form_errors_show_and_library_search_filters_live(live_server, page):
     page.get_by_role("button", name="Create account").click()
     answer_screening(page)
     page.get_by_role("button", name="Continue").click()
-    page.get_by_role("link", name="Library").click()
+    page.goto(live_server + "/exercises")  # onboarding has no navigation: the library by its address
     page.get_by_label("Search by name").press_sequentially("calf", delay=30)  # typed, as a person does
     expect(page.get_by_text("Wall calf stretch")).to_be_visible()
     expect(page.get_by_text("Glute bridge")).to_have_count(0)

@@ -16,7 +16,7 @@ from app.media import service as media
 from app.db import db
 from app.models import SignIn, RoutineRecord, WorkoutLog
 from app.tasks import fetch_media
-from tests.conftest import sign_up_and_skip_to_dashboard
+from tests.conftest import preview, sign_up_and_skip_to_dashboard
 
 pytestmark = pytest.mark.usefixtures("no_media")
 
@@ -45,7 +45,7 @@ def cache_names(page):
 
 def routine_with_video(app, page, media_host):
     """Quick-start a warm-up and give its first exercise a real video, cached by the Huey task."""
-    page.get_by_role("button", name=re.compile("warm-up")).click()
+    preview(page, "warm-up")
     page.wait_for_url(re.compile(r"/routines/\d+$"))
     routine_id = int(page.url.rsplit("/", 1)[1])
     with app.app_context(), db.connection_context():
@@ -66,7 +66,7 @@ def save_for_offline(page, routine_id, live_server):
 def saved_quick_start(page, live_server, email, quick_start):
     """A new person's quick-start routine, saved for offline; its id."""
     sign_up_and_skip_to_dashboard(live_server, page, email)
-    page.get_by_role("button", name=re.compile(quick_start)).click()
+    preview(page, quick_start)
     page.wait_for_url(re.compile(r"/routines/\d+$"))
     routine_id = int(page.url.rsplit("/", 1)[1])
     save_for_offline(page, routine_id, live_server)
@@ -372,7 +372,7 @@ def test_the_install_offer_waits_for_a_finished_session_and_is_remembered(live_s
 
 def test_a_youtube_video_gives_way_to_the_instructions_offline(app, live_server, page, context, no_media):
     sign_up_and_skip_to_dashboard(live_server, page, "tube@example.com")
-    page.get_by_role("button", name=re.compile("warm-up")).click()
+    preview(page, "warm-up")
     page.wait_for_url(re.compile(r"/routines/\d+$"))
     routine_id = int(page.url.rsplit("/", 1)[1])
     with app.app_context(), db.connection_context():

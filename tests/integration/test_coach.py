@@ -141,8 +141,9 @@ def test_a_cut_stream_or_an_error_ends_with_a_clear_message(client, auth, claude
 def test_without_a_key_the_coach_says_so_and_still_screens(app, client, auth, claude, monkeypatch):
     coach_person(auth)
     monkeypatch.setitem(app.config, "ANTHROPIC_API_KEY", None)
-    assert "set up on this server" in client.get("/coach").get_data(as_text=True)
-    assert "set up on this server" in say(client, auth, "Any tips?").get_data(as_text=True)
+    page = client.get("/coach").get_data(as_text=True)
+    assert "The coach isn't available here" in page and 'name="message"' not in page
+    assert "available here" in say(client, auth, "Any tips?").get_data(as_text=True)  # a page left open
     assert "Limber safety answer" in say(client, auth, "I have chest pain").get_data(as_text=True)
     assert claude.requests == [] and ChatMessage.select().where(ChatMessage.role == "assistant").count() == 0
     bad = say(client, auth, "x" * 1001)

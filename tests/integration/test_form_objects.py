@@ -13,7 +13,7 @@ from app.media import service as media
 from app.models import ChatMessage, ExerciseMedia, Plan, Profile, RoutineRecord
 from app.plans import service as plans
 from app.plans.week import DAYS
-from tests.conftest import quick, starter
+from tests.conftest import ai_person, quick, starter
 
 MESSAGE_ERROR = '<p class="field-error" id="chat-message-error">Write 1 to 1000 characters.</p>'
 
@@ -109,7 +109,8 @@ def test_the_ai_settings_refuse_an_unknown_personality_and_only_a_y_switches_the
 
 # -- the coach
 
-def test_a_message_the_coach_cant_take_gets_a_clear_422_and_nothing_is_written(client, person):
+def test_a_message_the_coach_cant_take_gets_a_clear_422_and_nothing_is_written(client, auth, claude):
+    ai_person(client, auth)  # the message box is there only while the coach is on
     page = client.get("/coach").get_data(as_text=True)
     assert '<label class="visually-hidden" for="chat-message">Your message</label>' in page
     assert re.search(r'<textarea id="chat-message" maxlength="1000" [^>]*name="message"', page)
@@ -131,7 +132,8 @@ def test_a_message_the_coach_cant_take_gets_a_clear_422_and_nothing_is_written(c
     assert ChatMessage.select().count() == 0
 
 
-def test_a_message_is_sent_without_the_spaces_around_it_and_the_conversation_can_be_deleted(client, person):
+def test_a_message_is_sent_without_the_spaces_around_it_and_the_conversation_can_be_deleted(client, auth, claude):
+    ai_person(client, auth)
     [form] = forms(client.get("/coach").get_data(as_text=True), "Send")
     sent = post(client, form, message="  How long should I warm up?\n")
     assert sent.status_code == 303 and sent.location.endswith("/coach")
@@ -145,6 +147,12 @@ def test_a_message_is_sent_without_the_spaces_around_it_and_the_conversation_can
     assert ChatMessage.select().count() == 0
 
 
+def test_without_the_coach_its_page_offers_the_library_and_build_instead(client, person):
+    page = client.get("/coach").get_data(as_text=True)
+    assert "The coach isn't available here" in page and forms(page, "Send") == []
+    assert 'href="/routines/new"' in page and 'href="/exercises' in page
+
+
 # -- Home's buttons and the routine page
 
 def test_homes_buttons_post_what_they_show(client, person):
@@ -153,8 +161,11 @@ def test_homes_buttons_post_what_they_show(client, person):
     starts = forms(home, action="/routines/quick")
     assert [names(f) for f in starts] == [["activity", "csrf_token", "kind", "minutes"]] * 3
     assert [dict(f["hidden"])["kind"] for f in starts] == ["warmup", "cooldown", "mobility"]
-    made = post(client, starts[2])
-    assert made.status_code == 303 and RoutineRecord.get_by_id(int(made.location.rsplit("/", 1)[1])).kind == "mobility"
+    # Two buttons each: the card starts the player, "Preview" shows the routine first.
+    assert all(form["text"].count("Preview") == 1 for form in starts)
+    made = post(client, starts[2], then="play")
+    assert made.status_code == 303 and made.location.endswith("/play?go=1")
+    assert RoutineRecord.get_by_id(int(made.location.split("/")[2])).kind == "mobility"
     [offer] = forms(home, "Make my starter plan")
     assert names(offer) == ["csrf_token", "starter"] and dict(offer["hidden"])["starter"] == "1"
     made = post(client, offer)
@@ -168,7 +179,7 @@ def test_homes_buttons_post_what_they_show(client, person):
     assert added.status_code == 303
     home = client.get("/").get_data(as_text=True)
     assert "Make my starter plan" not in home and duplicate_ids(home) == []
-    builds = forms(home, "Build it")
+    builds = forms(home, "Start", action="/routines")
     [focused] = [f for f in builds if ("focus", "hips") in f["hidden"]]
     assert focused["action"] == "/routines"
     assert sorted(focused["hidden"]) == sorted([("kind", "mobility"), ("activity", "general"), ("minutes", "6"),

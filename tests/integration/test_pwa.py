@@ -123,5 +123,6 @@ def test_logging_out_or_deleting_the_account_clears_the_phone(client, person, ho
 
 def test_the_dashboard_shortcut_points_at_its_quick_start(client, person):
     page = client.get("/?start=mobility").get_data(as_text=True)
-    assert 'quick-mobility quick-chosen" type="submit" autofocus' in page
+    assert 'quick-card quick-mobility quick-chosen"' in page
+    assert re.search(r'quick-mobility quick-chosen".*?value="play"[^>]* autofocus', page, re.S)
     assert "quick-chosen" not in client.get("/").get_data(as_text=True)
