@@ -413,6 +413,7 @@
     const areas = worked.length > 1 ? worked.filter((area) => area !== "Whole body") : worked;
     $("feedback-title").textContent = state.early ? "Session ended" : "Nice work!";
     $("summary-minutes").textContent = minutes > 0 ? String(minutes) : "<1";
+    noteWhileOffline();
     $("summary-steps").textContent = `${done.length} of ${steps.length}`;
     // Any logged session keeps the streak: today already counted, or one more day (the server's count).
     const streak = data.streak || { days: 0, today: false };
@@ -469,6 +470,15 @@
     if (state.running || (state.finished && !state.saved && state.spent > 0)) { event.preventDefault(); event.returnValue = ""; }
   });
   window.addEventListener("pagehide", () => keep());
+  // Free text never goes to the phone's storage: offline, the note box is closed and says why, before
+  // anything is typed (it opens again when the connection is back).
+  function noteWhileOffline() {
+    const offline = navigator.onLine === false;
+    $("note").disabled = offline;
+    $("note-offline").hidden = !offline;
+  }
+  window.addEventListener("online", noteWhileOffline);
+  window.addEventListener("offline", noteWhileOffline);
 
   function localDate(d) {
     return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;

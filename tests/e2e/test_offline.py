@@ -99,7 +99,9 @@ def play_to_the_end_offline(page, live_server, routine_id):
     page.get_by_role("button", name="Start").click()
     expect(page.get_by_role("heading", name="Nice work!")).to_be_visible(timeout=30000)
     page.get_by_text("Too easy").click()
-    page.get_by_label("Note (optional)").fill("left calf tight")
+    # Notes never go to the phone's storage: offline, the box is closed and says so before anything is typed.
+    expect(page.get_by_label("Note (optional)")).to_be_disabled()
+    expect(page.locator("#note-offline")).to_be_visible()
     page.get_by_role("button", name="Save session").click()
     expect(page.get_by_role("heading", name="Saved on this phone — will sync")).to_be_visible()
 

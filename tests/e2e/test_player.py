@@ -198,3 +198,19 @@ def test_one_tap_on_home_starts_the_player(live_server, page):
     page.locator("form.quick-card.quick-warmup").get_by_role("button", name=re.compile("warm-up")).click()
     page.wait_for_url(re.compile(r"/routines/\d+/play$"))  # ?go=1 is dropped once used
     expect(page.get_by_role("button", name="Pause")).to_be_visible()
+
+
+def test_offline_the_note_box_says_before_typing_that_notes_wait_for_a_connection(live_server, page, context):
+    sign_up_and_skip_to_dashboard(live_server, page, "offline-note@example.com")
+    page.locator("form.quick-card.quick-mobility").get_by_role("button", name="Preview").click()
+    page.wait_for_url(re.compile(r"/routines/\d+$"))
+    page.goto(page.url + "/play?speed=20")
+    page.get_by_role("button", name="Start").click()
+    context.set_offline(True)
+    page.get_by_role("button", name="End session").click()
+    page.get_by_role("button", name="End and save").click()
+    expect(page.get_by_label("Note (optional)")).to_be_disabled()
+    expect(page.locator("#note-offline")).to_be_visible()
+    context.set_offline(False)
+    expect(page.get_by_label("Note (optional)")).to_be_enabled()
+    expect(page.locator("#note-offline")).to_be_hidden()
