@@ -361,3 +361,15 @@ _signed_in = Prepared("signed_in", lambda token, now: (
 
 USER_MODELS = [Notification, PushSubscription, ReminderSend, ReminderSetting, MobilityResult, AiUsage, ChatMessage, AiJob,
                Plan, WorkoutLog, RoutineRecord, Profile, SignIn, OidcIdentity, Account]
+
+
+class PendingSignup(BaseModel):
+    """A sign-up waiting for its address to be confirmed (app/auth/pending.py). Not an account and not in
+    USER_MODELS: nobody's data until the link is followed, and gone within a day if it never is. Holds
+    only a digest of the link's token, so a copy of the table can't confirm anything."""
+
+    email = CharField(max_length=254, unique=True)  # normalised; a new sign-up replaces the row
+    password_hash = CharField(max_length=255)
+    token_digest = CharField(max_length=64, unique=True)  # SHA-256 of the token, in hex
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField(index=True)

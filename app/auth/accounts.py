@@ -51,21 +51,43 @@ def authenticate(email, password):
 
 
 def create_account(email, password):
+    return create_account_with_hash(email, hash_password(password))
+
+
+def create_account_with_hash(email, password_hash):
     with db.atomic():
-        account = Account.create(email=normalise_email(email), password_hash=hash_password(password))
+        account = Account.create(email=normalise_email(email), password_hash=password_hash)
         Profile.create(account=account)
     return account
+
+
+def email_taken(email):
+    return Account.select().where(Account.email == normalise_email(email)).exists()
+
+
+def _new_account(email, password_hash):
+    """The account, or None when another request made one with this e-mail a moment ago: the
+    unique e-mail decides, whoever asked first."""
+    try:
+        return create_account_with_hash(email, password_hash)
+    except IntegrityError:
+        return None
 
 
 def sign_up(email, password):
     """A new account with this e-mail and password, or None when the e-mail already has one
     (including one made a moment ago by another request)."""
-    if Account.select().where(Account.email == normalise_email(email)).exists():
+    if email_taken(email):
         return None
-    try:
-        return create_account(email, password)
-    except IntegrityError:
+    return _new_account(email, hash_password(password))
+
+
+def sign_up_with_hash(email, password_hash):
+    """sign_up for a password hashed earlier: a sign-up whose address has just been confirmed
+    (app/auth/pending.py). None when the e-mail has an account by now."""
+    if email_taken(email):
         return None
+    return _new_account(email, password_hash)
 
 
 def onboarded(account):

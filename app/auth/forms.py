@@ -34,3 +34,7 @@ class DeleteForm(Form):
                           id="delete-confirm")
     # Asked when the account has a password: an unlocked phone or a stolen session can't erase it.
     password = PasswordField("Your password", validators=[Length(max=PASSWORD_MAX)], id="delete-password")
+
+
+class ConfirmSignupForm(Form):
+    """The button on a sign-up confirmation link's page: nothing to fill in, only the CSRF token."""

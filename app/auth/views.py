@@ -16,8 +16,8 @@ from .. import ratelimit
 from ..extensions import limiter, login_manager
 from ..reminders import mail
 from ..security import same_site_path
-from . import accounts
-from .forms import DeleteForm, LoginForm, PasswordForm, SignupForm
+from . import accounts, pending
+from .forms import ConfirmSignupForm, DeleteForm, LoginForm, PasswordForm, SignupForm
 
 bp = Blueprint("auth", __name__)
 security_log = logging.getLogger("limber.security")  # events an operator may need; no e-mails, no passwords
@@ -77,21 +77,41 @@ def signup():
         return _after_sign_in()
     form = SignupForm()
     if form.validate_on_submit():
+        email = accounts.normalise_email(form.email.data)
+        if mail.configured(current_app.config):
+            _sign_up_by_email(email, form.password.data)
+            session["signup_address"] = email
+            return redirect(url_for("auth.signup_sent"), code=303)
         account = accounts.sign_up(form.email.data, form.password.data)
         if account is None:
-            # Taken: nothing is created and the page doesn't say so (anyone could ask it about any
-            # address). The password is hashed anyway, as it is for a new account, so the answer
-            # takes as long; the address's owner gets an e-mail, sent off the request.
+            # Taken, and no e-mail to confirm with: nothing is created and the page doesn't say so
+            # (anyone could ask it about any address). The password is hashed anyway, as it is for a
+            # new account, so the answer takes as long.
             accounts.hash_password(form.password.data)
-            _tell_owner_about_signup(accounts.normalise_email(form.email.data))
-            session["signup_address"] = accounts.normalise_email(form.email.data)
+            session["signup_address"] = email
             return redirect(url_for("auth.signup_sent"), code=303)
         accounts.sign_in(account)
         return redirect(url_for("profile.onboarding", step="screening"), code=303)
     return render_template("auth/signup.html", form=form), 422 if form.errors else 200
 
 
+def _sign_up_by_email(email, password):
+    """With e-mail on, a sign-up answers the same for a new address and a taken one: the password is
+    hashed once either way, and what differs goes out by e-mail, off the request. A new address
+    gets a link that makes the account (app/auth/pending.py); a taken one, a word to its owner."""
+    password_hash = accounts.hash_password(password)
+    pending.clear_expired()
+    if accounts.email_taken(email):
+        _tell_owner_about_signup(email)
+    elif _within(SIGNUP_CONFIRM_LIMIT, "signup-confirm", email):
+        # Past the limit nothing is stored either: the last link sent stays the one that works.
+        link = _public_url("auth.confirm_signup", token=pending.start(email, password_hash))
+        _send_in_background(email, "Confirm your e-mail for Limber", SIGNUP_CONFIRM.format(link=link),
+                            "sign-up confirmation")
+
+
 SIGNUP_NOTICE_LIMIT = "3 per day"  # per address: sign-up can't be used to flood someone's inbox
+SIGNUP_CONFIRM_LIMIT = "3 per day"  # the same, for the links sent to a new address
 SIGNUP_NOTICE = """Hello,
 
 Someone just tried to create a Limber account with this e-mail address. You already have one, so
@@ -103,36 +123,90 @@ If it wasn't you, there's nothing to do.
 
 Limber
 """
+SIGNUP_CONFIRM = """Hello,
+
+To finish creating your Limber account, confirm your e-mail address here:
+
+{link}
+
+The link expires in 24 hours.
+
+If you didn't sign up to Limber, you can ignore this e-mail: no account is made without it.
+
+Limber
+"""
 
 
-def _tell_owner_about_signup(email):
-    """E-mail an account's owner that someone tried to sign up with their address, in a thread of its
-    own: an SMTP round trip inside the request would make a taken address slower to answer."""
+def _within(limit, namespace, email):
+    """Count one e-mail to this address against its limit; False once the limit is reached. The key
+    holds a digest of the address, never the address."""
+    return not limiter.enabled or limiter.limiter.hit(parse_limit(limit), namespace, ratelimit.digest(email))
+
+
+def _public_url(endpoint, **values):
+    """An absolute link for an e-mail: PUBLIC_URL, not the address this request came in on."""
+    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def _send_in_background(email, subject, text, what):
+    """Send an e-mail in a thread of its own: an SMTP round trip inside a sign-up would make one
+    kind of address slower to answer than the other."""
     config = current_app.config
-    if not mail.configured(config):
-        return
-    if limiter.enabled and not limiter.limiter.hit(parse_limit(SIGNUP_NOTICE_LIMIT), "signup-notice",
-                                                   ratelimit.digest(email)):
-        return
     settings = {key: config[key] for key in ("SMTP_URL", "MAIL_FROM", "SMTP_TIMEOUT")}
-    text = SIGNUP_NOTICE.format(login=config["PUBLIC_URL"].rstrip("/") + url_for("auth.login"))
 
     def send():
         try:
-            mail.send(settings, email, "Someone tried to sign up to Limber with your e-mail", text)
+            mail.send(settings, email, subject, text)
         except mail.MailError as exc:  # its message never holds the address
-            security_log.warning("sign-up notice not sent: %s", exc)
+            security_log.warning("%s not sent: %s", what, exc)
 
-    threading.Thread(target=send, name="signup-notice", daemon=True).start()
+    threading.Thread(target=send, name=what.replace(" ", "-"), daemon=True).start()
+
+
+def _tell_owner_about_signup(email):
+    """E-mail an account's owner that someone tried to sign up with their address."""
+    if not mail.configured(current_app.config) or not _within(SIGNUP_NOTICE_LIMIT, "signup-notice", email):
+        return
+    _send_in_background(email, "Someone tried to sign up to Limber with your e-mail",
+                        SIGNUP_NOTICE.format(login=_public_url("auth.login")), "sign-up notice")
 
 
 @bp.get("/signup/sent")
 def signup_sent():
-    """What a sign-up with a taken address answers: the same words whoever owns it."""
+    """What every sign-up answers when e-mail is on, and a taken address's when it is off: the same
+    words whoever owns the address."""
     if current_user.is_authenticated:
         return _after_sign_in()
     return render_template("auth/signup_sent.html", address=session.get("signup_address"),
                            mail_on=mail.configured(current_app.config))
+
+
+@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def confirm_signup(token):
+    """The link in a confirmation e-mail. Opening it only shows a button (mail scanners open links
+    too); the button's POST makes the account. Signed in already (the link opened again after
+    confirming, say), it goes home, as sign-up does."""
+    if current_user.is_authenticated:
+        return _after_sign_in()
+    form = ConfirmSignupForm()
+    if not form.validate_on_submit():
+        found = pending.find(token)
+        if found is None:
+            return _link_problem("gone")
+        return (render_template("auth/signup_confirm.html", form=form, address=found.email),
+                {"Cache-Control": "no-store"})  # it names the address
+    account, problem = pending.confirm(token)
+    if account is None:
+        return _link_problem(problem)
+    security_log.info("account %s created from a confirmed sign-up", account.id)
+    return redirect(url_for("profile.onboarding", step="screening"), code=303)
+
+
+def _link_problem(problem):
+    """A link that makes nothing: 410 when it's used or expired, 409 when the address has an account."""
+    return (render_template("auth/signup_link.html", problem=problem), 409 if problem == "taken" else 410,
+            {"Cache-Control": "no-store"})
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -90,6 +90,20 @@ class SmtpServer:
                                     f"e-mails within {timeout} s"
         return found
 
+    def take(self, to, subject, timeout=5):
+        """The first message to ``to`` with ``subject``, once it has arrived, removed from the box (so a test
+        counting its own e-mails doesn't count it); fails after ``timeout`` seconds, saying what it waited for."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() <= deadline:
+            for path in self._files():
+                message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+                if message["To"] == to and message["Subject"] == subject:
+                    path.unlink()
+                    return message
+            time.sleep(0.05)
+        raise AssertionError(f"no e-mail to {to} titled {subject!r} reached the SMTP server at {self.url} "
+                             f"within {timeout} s")
+
     def clear(self):
         for path in self._files():
             path.unlink()
