@@ -20,6 +20,7 @@ class RoutineRequest:
     screening_positive: bool = False
     tight_areas: frozenset = frozenset()
     recent_exercise_ids: frozenset = frozenset()
+    unwanted_ids: frozenset = frozenset()  # swapped out of this routine: a shuffle doesn't bring them back
     feedback: str | None = None  # the last rating: too_easy, about_right, too_hard
     avoid_regions: frozenset = frozenset()  # where the last session hurt (pain areas)
     seed: int = 0
@@ -55,7 +56,7 @@ class RoutineRequest:
     @classmethod
     def from_dict(cls, data):
         """A request from to_dict(), also one stored before a field was added (it takes its default)."""
-        sets = {"conditions", "equipment", "tight_areas", "recent_exercise_ids", "avoid_regions"}
+        sets = {"conditions", "equipment", "tight_areas", "recent_exercise_ids", "avoid_regions", "unwanted_ids"}
         out = {k: frozenset(val) if k in sets else val for k, val in data.items() if k in cls.__dataclass_fields__}
         if "focus_reasons" in out:
             out["focus_reasons"] = tuple(tuple(pair) for pair in out["focus_reasons"] or ())

@@ -51,8 +51,8 @@ WHY = {
     ("mobilise", "dynamic"): "Mobilise: takes your {targets} through the range you'll use",
     ("mobilise", "activation"): "Mobilise: builds control of your {targets} through their range",
     ("mobilise", "static"): "Short hold: eases your {targets} before you move, then dynamic work follows",
-    ("potentiate", None): "Potentiate: {name} rehearses the {pattern} of {activity} at speed, so your first "
-                          "efforts feel sharp",
+    ("potentiate", None): "Potentiate: short, sharp bursts of {pattern}, so your first minutes of {activity} "
+                          "feel quick, not sluggish",
     ("pulse_down", "activation"): "Settle: easy work for your {targets} while your breathing slows",
     ("pulse_down", None): "Pulse down: lets your heart rate settle gradually",
     ("stretch", "static"): "Stretch: eases your {targets} while you're warm",
@@ -64,6 +64,18 @@ PATTERN_WORDS = {
     "sprint": "fast running", "cut": "quick changes of direction", "jump": "jumping", "land": "landing",
     "swing": "swing", "stroke": "stroke", "pedal": "pedalling", "pull": "pulling", "grip": "grip",
     "push": "pushing", "lift": "lifting", "step": "strong stepping",
+}
+# Why a step is safe for a condition, said on the steps that work the part the condition is about
+# (the exercise passed that condition's rules; vocabulary.CONDITION_FORBIDS says what they rule out).
+CONDITION_WHY = {
+    "knee": (("knees", "quads", "hamstrings"), "knee-friendly: no deep bending, kneeling or impact"),
+    "lower_back": (("lower_back",), "back-friendly: no loaded or end-of-range bending and twisting"),
+    "neck": (("neck",), "neck-friendly: no circling or tipping your head back"),
+    "shoulder": (("shoulders",), "shoulder-friendly: nothing loaded overhead or forced to the end of its range"),
+    "hip_replacement_posterior": (("hips", "glutes", "adductors"),
+                                  "safe for your new hip: no bending past 90°, crossing your legs or turning in"),
+    "hip_replacement_anterior": (("hips", "hip_flexors", "glutes"),
+                                 "safe for your new hip: no reaching back with the leg turned out"),
 }
 REQUIRED_WHY = {
     "a balance exercise": " — balance work protects you from falls (osteoporosis)",
@@ -94,7 +106,8 @@ class SafePool:
         safe = rules.safety_filter(request)
         self.exercises = [ex for ex in catalog if safe(ex)]
         kept = {ex.id for ex in self.exercises}
-        self.left_out = sum(1 for ex in catalog if ex.id not in kept and request.equipment.issuperset(ex.equipment))
+        self.ruled_out = [ex for ex in catalog if ex.id not in kept and request.equipment.issuperset(ex.equipment)]
+        self.left_out = len(self.ruled_out)
         self.target = rules.target_seconds(request)
 
     def candidates(self, phase, notes=None):
@@ -149,9 +162,34 @@ class SafePool:
             text += f" — {focus[0]}"
         elif tight and (ex.stretch or ex.type == "dynamic"):
             text += f" — chosen for your tight {v.region_label(tight[0]).lower()}"
+        elif phase == "potentiate" and (instead := self.instead_of(ex)):
+            text += instead
+        elif safe_for := self.safe_for(ex):
+            text += f" — {safe_for}"
         elif req.activity in ex.activities and req.activity != "general" and phase != "potentiate":
             text += f" — made for {v.label(req.activity)}"
         return text
+
+    def safe_for(self, ex):
+        """Why this exercise suits a condition of the person's, when it works the part concerned."""
+        for condition in sorted(self.request.conditions):
+            regions, words = CONDITION_WHY.get(condition, ((), ""))
+            if not set(regions).isdisjoint(ex.targets[:2]):
+                return words
+        return ""
+
+    def instead_of(self, ex):
+        """A power drill standing in for the activity's own one that a condition rules out (the landing
+        page promises strides before a run; someone whose knee rules them out is told why not)."""
+        req = self.request
+        for other in sorted(self.ruled_out, key=lambda o: req.activity not in o.activities):
+            if other.pattern != ex.pattern or "potentiate" not in other.phases or not rules.pattern_fits(other, req):
+                continue
+            why = [v.label(c).lower() for c, tags in v.CONDITION_FORBIDS.items()
+                   if c in req.conditions and tags & set(other.contra_tags)]
+            if why:
+                return f" — instead of {other.name.lower()} (not for {why[0]})"
+        return ""
 
     def arrange(self, units):
         """The units in a coach's order, each trip to the floor given its rest (N1, N2)."""
@@ -208,8 +246,8 @@ class SafePool:
         if not stretching:
             return units
         total = sum(u.duration for u in units)
-        lo2 = max(lo, self.target * (1 - CLOSE_ENOUGH) - total)
-        hi2 = min(hi, self.target * (1 + CLOSE_ENOUGH) - total)
+        lo2 = max(lo, self.target * (1 - 2 * CLOSE_ENOUGH) - total)
+        hi2 = min(hi, self.target - total)
         if lo2 <= hi2:
             self.adjust(warm, (lo2 + hi2) / 2, lo2, hi2)
         return self.arrange(warm + units)
@@ -260,6 +298,8 @@ class _Chooser:
         score += tight * (3 if phase in ("mobilise", "stretch") else 2)
         if ex.id in req.recent_exercise_ids:
             score -= 3
+        if ex.id in req.unwanted_ids:
+            score -= 12  # only when nothing else does the job
         if not self.avoided.isdisjoint(ex.targets):
             score -= 5
         if phase in ("activate", "mobilise") and rules.key_region_fits(ex, req):

@@ -7,6 +7,7 @@ from ..catalog import store
 from ..db import Prepared
 from ..models import RoutineRecord, WorkoutLog, utcnow
 from ..selftests import service as selftests
+from . import rules
 from .data import REQUEST_SPACES as SPACES
 from .data import Routine
 from .data import RoutineRequest
@@ -83,13 +84,33 @@ def _store(profile, request, data, built_by):
 
 
 def shuffle(row):
-    request = RoutineRequest.from_dict({**row.request, "seed": random.SystemRandom().randrange(1_000_000)})
+    """A new choice for the same request. What the person swapped out stays out, and the routine before
+    is kept so that one Undo brings it back. Returns the exercise ids that are new."""
+    swapped_out = row.data.get("swapped_out") or []
+    request = RoutineRequest.from_dict({
+        **row.request, "seed": random.SystemRandom().randrange(1_000_000),
+        "unwanted_ids": sorted({*row.request.get("unwanted_ids", ()), *swapped_out})})
     routine = build_routine(request, store.current())
-    kept = {"swapped_out": row.data["swapped_out"]} if row.data.get("swapped_out") else {}  # counted on Insights
+    kept = {"swapped_out": swapped_out} if swapped_out else {}  # counted on Insights
+    before = {key: value for key, value in row.data.items() if key != "before_shuffle"}
+    kept["before_shuffle"] = {"seed": row.seed, "request": row.request, "data": before, "built_by": row.built_by}
     row.seed, row.request, row.data = request.seed, request.to_dict(), {**routine.to_dict(), **kept}
     row.built_by = "rules"  # a shuffle is the engine's own choice, whoever built the first one
     row.save()
-    return row
+    old_ids = {step["exercise_id"] for step in before["steps"]}
+    return sorted({step.exercise_id for step in routine.steps} - old_ids)
+
+
+def undo_shuffle(row):
+    """Put back the routine the last shuffle replaced; False when there is nothing to put back."""
+    before = row.data.get("before_shuffle")
+    if not before:
+        return False
+    swapped_out = row.data.get("swapped_out") or []
+    row.seed, row.request, row.built_by = before["seed"], before["request"], before["built_by"]
+    row.data = {**before["data"], **({"swapped_out": swapped_out} if swapped_out else {})}
+    row.save()
+    return True
 
 
 def swap(row, index):
@@ -128,8 +149,18 @@ def latest(account_id, limit=5):
     return _latest(account_id, limit)
 
 
-def view_steps(row):
-    """Steps with their exercise, grouped by phase for the routine page."""
+def left_out(row):
+    """The exercises this person's safety rules kept out of the routine, by name, for the routine page's
+    "Left out N exercises" (each exercise's own page says who it is left out for)."""
+    request = RoutineRequest.from_dict(row.request)
+    safe = rules.safety_filter(request)
+    return sorted(((ex.name, ex.id) for ex in store.current()
+                   if request.equipment.issuperset(ex.equipment) and not safe(ex)), key=lambda pair: pair[0].lower())
+
+
+def view_steps(row, new_ids=()):
+    """Steps with their exercise, grouped by phase for the routine page; ``new_ids`` (a shuffle's new
+    exercises) are marked ``new``."""
     exercises = store.by_id()
     groups = []
     steps = row.data["steps"]
@@ -144,6 +175,7 @@ def view_steps(row):
         cues = row.data.get("cues") or []
         groups[-1]["steps"].append({
             **step, "index": index, "swappable": swappable, "cue": cues[index] if index < len(cues) else "",
+            "new": step["exercise_id"] in new_ids,
             "name": exercise.name if exercise else step["exercise_id"],
         })
     return groups

@@ -7,6 +7,8 @@ from . import rules
 REST = {"raise": 5, "dynamic": 10, "activation": 10, "potentiation": 30, "static": 5,
         "foam_roll": 10, "breathing": 5}
 CLOSE_ENOUGH = 0.04  # aim well inside the rules' ±10%
+# "8 minutes" is a promise: a routine fills at most the minutes asked, and at least 92% of them.
+# The aim sits between the two, so a step's 5 seconds either way never carries it over.
 POWER_WORK = rules.POWER_WORK_SECONDS
 
 
@@ -109,6 +111,10 @@ class Timer:
     def fit(self, units, target, lo=None, hi=None, grow=None, drop=None):
         """Nudge timings until the units' total is close to target. ``grow(units, gap)`` may add an
         exercise when the units fall short; ``drop(units)`` may take one away when nothing else helps."""
+        ceiling = None  # a total over it is never "close enough"
+        if lo is None and hi is None:
+            lo, hi, target = target * (1 - 2 * CLOSE_ENOUGH), target, target * (1 - CLOSE_ENOUGH)
+            ceiling = hi
         lo = target * (1 - CLOSE_ENOUGH) if lo is None else lo
         hi = target * (1 + CLOSE_ENOUGH) if hi is None else hi
         self.scale(units, target)
@@ -122,7 +128,7 @@ class Timer:
             best = self.best_move(units, target, total) or self.retime(units, target, total)
             if best is not None:
                 setattr(best[1], best[2], best[3])
-            elif abs(diff) <= target * rules.TOLERANCE * 0.8:
+            elif abs(diff) <= target * rules.TOLERANCE * 0.8 and (ceiling is None or total <= ceiling):
                 return  # no finer move exists, and this is comfortably within the rules
             elif diff < 0 and drop is not None and drop(units):
                 continue

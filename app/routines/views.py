@@ -3,7 +3,8 @@ import datetime as dt
 import functools
 
 from flask import (
-    Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for,
+    Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template, request, session,
+    url_for,
 )
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -152,14 +153,31 @@ def _owned_or_404(routine_id):
 def show(routine_id):
     row = _owned_or_404(routine_id)
     plan = plans.active(current_user.id)
-    return render_template("routines/show.html", routine=row, groups=service.view_steps(row), plan=plan,
+    # Straight after a shuffle the page says what changed, marks it, and offers to undo it (once: a reload
+    # shows the routine as it now is).
+    shuffled = session.pop("shuffled", None)
+    shuffled = shuffled if shuffled and shuffled.get("routine") == row.id and row.data.get("before_shuffle") else None
+    groups = service.view_steps(row, new_ids=set(shuffled["new"]) if shuffled else ())
+    return render_template("routines/show.html", routine=row, groups=groups, plan=plan, shuffled=shuffled,
+                           left_out=service.left_out(row),
                            shuffle=Form(formdata=None), pin=PinRoutineForm(formdata=None) if plan else None)
 
 
 @bp.post("/routines/<id:routine_id>/shuffle")
 @login_required
 def shuffle(routine_id):
-    service.shuffle(_owned_or_404(routine_id))
+    row = _owned_or_404(routine_id)
+    session["shuffled"] = {"routine": row.id, "new": service.shuffle(row)}
+    return redirect(url_for("routines.show", routine_id=routine_id), code=303)
+
+
+@bp.post("/routines/<id:routine_id>/shuffle/undo")
+@login_required
+def undo_shuffle(routine_id):
+    if service.undo_shuffle(_owned_or_404(routine_id)):
+        flash("Back to the routine you had before the shuffle.", "success")
+    else:
+        flash("There's no shuffle to undo: this is the routine as it was built or last changed.", "info")
     return redirect(url_for("routines.show", routine_id=routine_id), code=303)
 
 
@@ -171,8 +189,8 @@ def swap(routine_id, index):
         abort(404)
     message = None if service.swap(row, index) else "No other exercise fits here safely, so we kept this one."
     if wants_fragment():
-        response = make_response(render_template("routines/_body.html", routine=row,
-                                                 groups=service.view_steps(row), message=message))
+        response = make_response(render_template("routines/_body.html", routine=row, groups=service.view_steps(row),
+                                                 left_out=service.left_out(row), message=message))
     else:
         if message:
             flash(message, "info")

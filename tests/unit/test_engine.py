@@ -162,3 +162,38 @@ def test_a_short_gentle_football_warm_up_keeps_its_football_exercise():
     for seed in range(40):
         request = RoutineRequest(**{**request.__dict__, "seed": seed})
         assert rules.check_routine(build_routine(request, CATALOG), request, BY_ID) == []
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(requests)
+def test_a_routine_never_runs_over_the_minutes_asked(request):
+    """"8 minutes" is a promise to someone with 8 minutes (journey review 10: an 8-minute routine ran 8:05)."""
+    routine = build_routine(request, CATALOG)
+    assert routine.total_seconds <= rules.target_seconds(request)
+
+
+def test_a_knee_running_warm_up_says_why_its_steps_suit_the_knee():
+    """Journey review 10: no step said why it was safe for the knee, and "strides before a run" became quick
+    feet without a word. A step working the knee's muscles says so, and the power drill says what it replaces."""
+    saw_knee_step = False
+    for seed in range(6):
+        routine = build_routine(RoutineRequest(kind="warmup", minutes=8, activity="running",
+                                               conditions=frozenset({"knee"}), seed=seed), CATALOG)
+        power = [s for s in routine.steps if s.phase == "potentiate"]
+        assert power and all("(not for knee problems)" in s.why for s in power), [s.why for s in power]
+        for step in routine.steps:
+            if step.phase != "potentiate" and {"knees", "quads", "hamstrings"} & set(BY_ID[step.exercise_id].targets[:2]):
+                saw_knee_step = True
+                assert "knee-friendly" in step.why or "chosen for" in step.why, step.why
+        assert not any("of running at speed" in s.why for s in routine.steps)  # "the fast running of running"
+    assert saw_knee_step
+
+
+def test_what_was_swapped_out_stays_out_when_there_is_another_choice():
+    request = RoutineRequest(kind="warmup", minutes=8, activity="running", seed=3)
+    first = {s.exercise_id for s in build_routine(request, CATALOG).steps}
+    unwanted = frozenset(sorted(first)[:2])
+    for seed in range(5):
+        again = build_routine(RoutineRequest(kind="warmup", minutes=8, activity="running", seed=seed,
+                                             unwanted_ids=unwanted), CATALOG)
+        assert not unwanted & {s.exercise_id for s in again.steps}
