@@ -674,5 +674,23 @@
     params.delete("go");
     history.replaceState(history.state, "", location.pathname + (params.toString() ? `?${params}` : ""));
     start();
+    unlockSoundOnFirstTap();
+  }
+
+  // A browser speaks and beeps only after a tap on the page. Chromium carries Home's tap over to the
+  // player; others (Safari) don't, so a one-tap start without one asks for a tap, and that tap says the
+  // current step aloud and wakes the beeps. Nothing else happens on that tap.
+  function unlockSoundOnFirstTap() {
+    const activation = navigator.userActivation;
+    if (activation && activation.hasBeenActive) return;
+    const hint = $("voice-hint");
+    hint.hidden = !prefs.voice && !prefs.beep;
+    const unlock = () => {
+      hint.hidden = true;
+      if (audio && audio.state === "suspended") audio.resume();
+      say($("stage-name").textContent);
+    };
+    document.addEventListener("pointerdown", unlock, { once: true, capture: true });
+    document.addEventListener("keydown", unlock, { once: true, capture: true });
   }
 })(window.Limber);

@@ -198,6 +198,29 @@ def test_one_tap_on_home_starts_the_player(live_server, page):
     page.locator("form.quick-card.quick-warmup").get_by_role("button", name=re.compile("warm-up")).click()
     page.wait_for_url(re.compile(r"/routines/\d+/play$"))  # ?go=1 is dropped once used
     expect(page.get_by_role("button", name="Pause")).to_be_visible()
+    # Chromium carries Home's tap over to the player, so voice and beeps work without asking for another.
+    assert page.evaluate("navigator.userActivation.hasBeenActive")
+    expect(page.locator("#voice-hint")).to_be_hidden()
+
+
+def test_a_one_tap_start_without_a_tap_asks_for_one_to_hear_the_voice(live_server, page):
+    """A browser that doesn't carry the tap over (Safari), or the player opened from a link: the
+    countdown runs, the player asks for one tap, and that tap says the step aloud."""
+    page.add_init_script("""window.__said = [];
+      speechSynthesis.speak = (u) => window.__said.push(u.text);""")
+    sign_up_and_skip_to_dashboard(live_server, page, "coldstart@example.com")
+    page.locator("form.quick-card.quick-mobility").get_by_role("button", name="Preview").click()
+    page.wait_for_url(re.compile(r"/routines/\d+$"))
+    page.goto(page.url + "/play?go=1")  # a navigation the page didn't tap for
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()
+    hint = page.locator("#voice-hint")
+    expect(hint).to_be_visible()
+    expect(hint).to_have_text("Tap the screen once to hear the voice and beeps.")
+    page.locator("#stage").click()
+    expect(hint).to_be_hidden()
+    name = page.locator("#stage-name").text_content()
+    assert name in page.evaluate("window.__said"), page.evaluate("window.__said")
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()  # the tap didn't pause or skip
 
 
 def test_offline_the_note_box_says_before_typing_that_notes_wait_for_a_connection(live_server, page, context):
