@@ -103,7 +103,8 @@
     } catch { wakeLock = null; } // low battery or not allowed: the routine still runs
   }
 
-  function sideText(step) { return step.side ? `${step.side} side` : ""; }
+  // Shown in sentence case ("Left side"); the spoken and announced cues keep "left side" mid-sentence.
+  function sideText(step) { return step.side ? `${step.side[0].toUpperCase()}${step.side.slice(1)} side` : ""; }
   function plural(n, word) { return `${n} ${word}${n === 1 ? "" : "s"}`; }
 
   // The one rule: a rep step's goal is its reps, and the clock is the time given for them.
@@ -418,7 +419,7 @@
     // Any logged session keeps the streak: today already counted, or one more day (the server's count).
     const streak = data.streak || { days: 0, today: false };
     $("summary-streak").textContent = plural(streak.today ? streak.days : streak.days + 1, "day");
-    $("summary-areas").textContent = areas.slice(0, 6).join(", ");
+    $("summary-areas").textContent = areas.slice(0, 6).map((area, i) => (i ? area.toLowerCase() : area)).join(", ");
     $("summary-areas-line").hidden = !areas.length;
     $("feedback-summary").textContent = state.early
       ? "Whatever you did counts. Tell us how it went and we'll shape the next one."
