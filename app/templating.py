@@ -1,14 +1,18 @@
-"""Template helpers: hashed static URLs, labels, durations, the theme colour."""
+"""Template helpers: hashed static URLs, labels, durations, dates, the theme colour."""
+import datetime as dt
 import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app, request
+from flask import current_app, g, request
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from . import vocabulary as v
 from .forms import Form
+from .models import ReminderSetting
+from .reminders import schedule
 
 # The browser's and the installed app's theme colour: <meta name="theme-color"> and the manifest.
 # The same colour as --brand in static/css/app.css.
@@ -53,6 +57,36 @@ def duration(seconds):
     if minutes and rest:
         return f"{minutes} min {rest} s"
     return f"{minutes} min" if minutes else f"{rest} s"
+
+
+def day_words(day, year=True):
+    """A date as people read it everywhere in Limber: "Thu 3 Dec 2026" (no zero before the day),
+    "Thu 3 Dec" with ``year=False``. Takes a date, a datetime or an ISO date string (plan snapshots
+    keep their dates as strings)."""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    return f"{day:%a} {day.day} {day:%b}" + (f" {day:%Y}" if year else "")
+
+
+def _zone():
+    """The signed-in person's time zone, from their reminder settings (the only place Limber asks
+    for it), or None when they never set it. Read once per request."""
+    if "limber_zone" not in g:
+        row = ReminderSetting.get_or_none(ReminderSetting.account == current_user.id) \
+            if current_user.is_authenticated else None
+        g.limber_zone = schedule.zone(row.timezone) if row else None
+    return g.limber_zone
+
+
+def moment_words(moment, year=True):
+    """A stored moment (naive UTC, as every table keeps it) as "Thu 3 Dec 2026, 16:51" in the person's
+    time zone; "UTC" is said only when that is what the time is in (no zone known, or the person's
+    zone is UTC)."""
+    zone = _zone()
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    local = moment.astimezone(zone or dt.timezone.utc)
+    text = f"{day_words(local, year)}, {local:%H:%M}"
+    return f"{text} UTC" if zone is None or zone.key in ("UTC", "Etc/UTC") else text
 
 
 def selected(field):
@@ -137,6 +171,9 @@ def init_app(app):
                                  region_label=v.region_label, theme_colour=THEME_COLOUR, action_form=action_form,
                                  section=section, tabs=tabs, icon=icon)
     app.jinja_env.filters["duration"] = duration
+    app.jinja_env.filters["day"] = day_words
+    app.jinja_env.filters["plan_date"] = day_words  # the plan pages' older name for it
+    app.jinja_env.filters["moment"] = moment_words
     app.jinja_env.filters["label"] = v.label
     app.jinja_env.filters["region_label"] = v.region_label
 

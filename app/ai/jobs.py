@@ -30,7 +30,7 @@ class NotNow(Exception):
 def start(profile, params, config):
     """Create the job row (the caller enqueues the task), or raise NotNow."""
     if not client.configured(config):
-        raise NotNow("The AI isn't set up on this server, so Limber's rules built this routine.")
+        raise NotNow("The AI coach isn't available on this Limber, so Limber's own rules built this routine.")
     if not profile.ai_enabled:
         raise NotNow("The AI coach is switched off in your settings, so Limber's rules built this routine.")
     with db.atomic():  # the place and the job together: a refused place leaves no job behind

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from ..forms import Form, buttons
 from ..routines import service as routines
 from ..routines.forms import RoutineForm
+from ..templating import day_words
 from ..web import current_profile, found_or_404, varies_with_htmx
 from . import service, week
 from .forms import (
@@ -30,9 +31,6 @@ CHANGED = "plan_changed"  # the session key of what the last change did: {"plan"
 @bp.app_template_global("day_name")
 def day_name(day):
     return week.DAY_NAMES[day]
-
-
-bp.add_app_template_filter(week.date_words, "plan_date")
 
 
 @functools.cache
@@ -229,7 +227,7 @@ def details(plan_id):
     form = DetailsForm()
     if not _valid(form):
         return _show(plan, 422, posted=form)
-    text = f"Saved “{form.name.data}”, from {week.date_words(form.start_date.data.isoformat())}."
+    text = f"Saved “{form.name.data}”, from {day_words(form.start_date.data)}."
     return _edit(plan, form, form.operations(), None, text)
 
 

@@ -158,8 +158,9 @@ def diff(old, new):
 
 
 def date_words(iso):
-    """A plan's date as people read it everywhere in Limber: "Mon 23 Nov 2026"."""
-    return dt.date.fromisoformat(iso).strftime("%a %d %b %Y")
+    """A plan's date as people read it everywhere in Limber: "Mon 23 Nov 2026" (no zero before the day)."""
+    day = dt.date.fromisoformat(iso)
+    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def entries_on(snapshot, date):

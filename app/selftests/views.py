@@ -3,6 +3,7 @@ instructions and form, deleting a mistaken result, and the summaries the Progres
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from ..templating import day_words
 from ..web import found_or_404
 from . import charts, service, tests
 from .forms import form_class
@@ -74,7 +75,7 @@ def record(test_id):
     service.record(current_user.id, test.id, values, form.tested_on.data)
     said = ", ".join(f"{side} {tests.short(test.id, value)}" if test.sided else tests.short(test.id, value)
                      for side, value in values.items())
-    flash(f"Saved your {test.name.lower()} of {form.tested_on.data:%a %d %b}: {said}.", "success")
+    flash(f"Saved your {test.name.lower()} of {day_words(form.tested_on.data, year=False)}: {said}.", "success")
     return redirect(url_for(".show", test_id=test.id), code=303)
 
 
@@ -84,5 +85,5 @@ def delete(result_id):
     row = found_or_404(service.delete(current_user.id, result_id))
     test = tests.TESTS.get(row.test)
     name = test.name.lower() if test else "self-test"
-    flash(f"Deleted your {name} result of {row.tested_on:%a %d %b %Y}. The chart has been updated.", "success")
+    flash(f"Deleted your {name} result of {day_words(row.tested_on)}. The chart has been updated.", "success")
     return redirect(url_for(".show", test_id=row.test) if test else url_for(".index"), code=303)

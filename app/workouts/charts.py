@@ -33,7 +33,8 @@ def calendar(days):
         for row, (day, minutes) in enumerate(week):
             if minutes is None:
                 continue
-            words = f"{day:%a %d %b}: {round(minutes)} min" if minutes else f"{day:%a %d %b}: nothing"
+            said = f"{day:%a} {day.day} {day:%b}"
+            words = f"{said}: {round(minutes)} min" if minutes else f"{said}: nothing"
             marks.append(f'<rect class="cal-l{progress.level(minutes, top)}" x="{left + col * (CELL + GAP)}" '
                          f'y="{row * (CELL + GAP)}" width="{CELL}" height="{CELL}" rx="2">'
                          f'<title>{escape(words)}</title></rect>')

@@ -8,6 +8,7 @@ from flask_wtf.csrf import generate_csrf
 from .. import vocabulary as v
 from ..catalog import store
 from ..validation import JsonError, parse_json
+from ..templating import day_words
 from ..web import found_or_404
 from . import charts, history, logs, progress
 
@@ -101,5 +102,5 @@ def index():
 @login_required
 def delete(log_id):
     row = found_or_404(history.delete(current_user.id, log_id))
-    flash(f"Deleted “{row.title}” of {row.local_date:%a %d %b %Y}. Every chart has been updated.", "success")
+    flash(f"Deleted “{row.title}” of {day_words(row.local_date)}. Every chart has been updated.", "success")
     return redirect(url_for(".index"), code=303)

@@ -55,13 +55,20 @@
     }));
   }
 
+  // Free space as a person reads it: MB below 1 GB, one decimal under 10 GB, whole GB above.
+  const free = (bytes) => {
+    const gb = bytes / 1024 ** 3;
+    if (gb < 1) return `${Math.max(1, Math.round(bytes / 1024 ** 2))} MB`;
+    return gb < 10 ? `${gb.toFixed(1).replace(/\.0$/, "")} GB` : `${Math.round(gb)} GB`;
+  };
+
   async function renderStorage() {
     const box = $("storage-use");
     if (!box || !navigator.storage?.estimate) return;
     const { usage, quota } = await navigator.storage.estimate();
     const persisted = navigator.storage.persisted ? await navigator.storage.persisted() : false;
     box.textContent = `Limber uses ${size(usage || 0)} of this phone's storage` +
-      (quota ? ` (${size(quota)} available to it)` : "") +
+      (quota ? `, with room for about ${free(Math.max(0, quota - (usage || 0)))} more` : "") +
       (persisted ? ". The browser won't clear it to make room." : ".");
   }
 

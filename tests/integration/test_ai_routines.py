@@ -110,7 +110,7 @@ def test_without_a_key_or_with_the_ai_off_the_rules_build_it_and_say_so(app, cli
     assert "Build it with AI" in client.get("/routines/new").get_data(as_text=True)
     monkeypatch.setitem(app.config, "ANTHROPIC_API_KEY", None)
     routine = build_with_ai(client, auth)
-    assert "isn't set up on this server" in routine.data["fallback_reason"]
+    assert "isn't available on this Limber" in routine.data["fallback_reason"]
     assert claude.requests == [] and AiJob.select().count() == 0
     assert auth.post("/settings/ai", {"coach_personality": "sarcastic"}).status_code == 400
 

@@ -70,6 +70,6 @@ def test_the_charts_carry_words_for_every_mark_and_no_inline_style():
              charts.per_week_counts(n["weeks"], n["ratings"], progress.RATINGS, {r: r for r in progress.RATINGS},
                                     "How sessions felt")]
     assert 'aria-label="Calendar of the last 12 weeks: 10 days with a session"' in drawn[0]
-    assert "<title>Thu 03 Dec: 8 min</title>" in drawn[0]
+    assert "<title>Thu 3 Dec: 8 min</title>" in drawn[0]
     assert "80 min in all" in drawn[1] and "Calves: 80 min" in drawn[2] and "10 in all" in drawn[3]
     assert all("style=" not in svg and "<script" not in svg for svg in drawn)
