@@ -74,8 +74,13 @@ class QueryForm(Form):
 
 
 def labelled(words, labeller=v.label):
-    """Choices for a field: each word with its label (app.vocabulary)."""
-    return [(word, labeller(word)) for word in words]
+    """Choices for a field: each word with its label (app.vocabulary), in sentence case (a label may be
+    lower case for use mid-sentence, "made for running"; a choice starts one)."""
+    return [(word, _sentence(labeller(word))) for word in words]
+
+
+def _sentence(text):
+    return text[:1].upper() + text[1:]
 
 
 class WholeNumber(IntegerField):

@@ -146,6 +146,8 @@ class SafePool:
         if phase == "stretch" and ex.type == "static" and not ex.stretch:
             kind = "hold"
         template = WHY.get((phase, kind)) or WHY.get((phase, None)) or WHY[("mobilise", "dynamic")]
+        if phase == "potentiate" and req.activity == "general":
+            template = "Potentiate: short, sharp bursts of {pattern}, so you're ready to move quickly"
         text = template.format(
             name=ex.name.lower(), activity=v.label(req.activity),
             pattern=PATTERN_WORDS.get(ex.pattern, "movement"),

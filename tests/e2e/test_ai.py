@@ -58,6 +58,7 @@ def test_coach_streams_a_proposal_which_is_applied_compared_and_restored(live_se
     claude.script = [claude.streamed(["Tight ", "hips ", "love ", "a ", "weekend ", "stretch."], delay=0.15,
                                      tool=("propose_plan_change", ADD_SUNDAY))]
     page.get_by_role("link", name="You").click()  # reached the way people do: boosted links, no page load
+    page.wait_for_url(live_server + "/profile")  # the boosted swap is done before the next tap (a busy machine)
     page.get_by_role("link", name="Coach", exact=True).click()  # the top bar's coach, there while it is on
     page.wait_for_url(live_server + "/coach")
     page.get_by_label("Your message").fill("   ")

@@ -197,3 +197,19 @@ def test_what_was_swapped_out_stays_out_when_there_is_another_choice():
         again = build_routine(RoutineRequest(kind="warmup", minutes=8, activity="running", seed=seed,
                                              unwanted_ids=unwanted), CATALOG)
         assert not unwanted & {s.exercise_id for s in again.steps}
+
+
+def test_a_running_warm_up_stays_on_its_feet_and_raises_the_heart_rate():
+    """Journey review 10: a running warm-up spent 100 s of 8 minutes lying in three bridges, and its
+    "raise" was heel-to-toe rolls. Over seeds, a knee and tight hamstrings and calves: no bridge, next to
+    no floor time, and the raise is a move that lifts the heart rate (walk, march, jog, shadow-box)."""
+    for seed in range(12):
+        for conditions in (frozenset(), frozenset({"knee"})):
+            routine = build_routine(RoutineRequest(kind="warmup", minutes=8, activity="running", conditions=conditions,
+                                                   tight_areas=frozenset({"hamstrings", "calves"}), seed=seed), CATALOG)
+            floor = sum(s.duration for s in routine.steps if BY_ID[s.exercise_id].position != "standing")
+            assert floor <= 60, [(s.exercise_id, BY_ID[s.exercise_id].position) for s in routine.steps]
+            assert not [s for s in routine.steps if "bridge" in s.exercise_id]
+            for step in routine.steps:
+                if step.phase == "raise":
+                    assert BY_ID[step.exercise_id].type == "raise" and BY_ID[step.exercise_id].intensity >= 2, step
