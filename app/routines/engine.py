@@ -246,13 +246,16 @@ class SafePool:
             self.adjust(units, target, grow=growing(extra))
         units = self.arrange(units)
         if not stretching:
+            self.timer.trim(units, self.target)
             return units
         total = sum(u.duration for u in units)
         lo2 = max(lo, self.target * (1 - 2 * CLOSE_ENOUGH) - total)
         hi2 = min(hi, self.target - total)
         if lo2 <= hi2:
             self.adjust(warm, (lo2 + hi2) / 2, lo2, hi2)
-        return self.arrange(warm + units)
+        everything = self.arrange(warm + units)
+        self.timer.trim(everything, self.target)
+        return everything
 
     def steps(self, units):
         """The units as Steps: a one-sided exercise becomes a left then a right step."""

@@ -135,6 +135,36 @@ class Timer:
             else:
                 return
 
+    def trim(self, units, ceiling):
+        """Take the smallest steps (5 s of rest or work, or a set) that bring the total to ``ceiling`` or
+        under, within every unit's bounds: "8 minutes" is a promise. A stretching session's warming
+        part (R1's range) is trimmed only when nothing else can give."""
+        fair_before = self.shares_ok(units)
+        for _ in range(200):
+            total = sum(u.duration for u in units)
+            if total <= ceiling:
+                return
+            best = None
+            for unit in units:
+                for attr, step in (("rest", 5), ("seconds", 5), ("sets", 1)):
+                    values = self.changed(unit, attr, -step)
+                    if not self.valid(unit, *values):
+                        continue
+                    seconds, sets, rest = values
+                    after = total - unit.duration + unit.sides * sets * (seconds + rest)
+                    old = getattr(unit, attr)
+                    setattr(unit, attr, old - step)
+                    fair = not fair_before or self.shares_ok(units)
+                    setattr(unit, attr, old)
+                    if not fair:
+                        continue
+                    key = (unit.phase == "raise" and self.request.kind == "flexibility", after > ceiling, total - after)
+                    if best is None or key < best[0]:
+                        best = (key, unit, attr, old - step)
+            if best is None:
+                return
+            setattr(best[1], best[2], best[3])
+
     def best_move(self, units, target, total):
         """The one step (a set, 5 seconds of work or of rest) that brings the total closest to target."""
         best = None

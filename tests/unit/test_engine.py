@@ -166,6 +166,10 @@ def test_a_short_gentle_football_warm_up_keeps_its_football_exercise():
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(requests)
+# Found by this test in CI: a 10-minute stretching session's warming part and holds, each fitted to its own
+# range, came to 10:05.
+@example(RoutineRequest(kind="flexibility", minutes=10, activity="strength_lower", level="intermediate",
+                        conditions=frozenset({"neck", "balance"}), equipment=frozenset({"mat"}), seed=1258))
 def test_a_routine_never_runs_over_the_minutes_asked(request):
     """"8 minutes" is a promise to someone with 8 minutes (journey review 10: an 8-minute routine ran 8:05)."""
     routine = build_routine(request, CATALOG)
