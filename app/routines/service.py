@@ -152,6 +152,8 @@ def latest(account_id, limit=5):
 def left_out(row):
     """The exercises this person's safety rules kept out of the routine, by name, for the routine page's
     "Left out N exercises" (each exercise's own page says who it is left out for)."""
+    if not any(note.startswith("Left out ") for note in row.data.get("notes", ())):
+        return []  # the page doesn't mention them: nothing to list
     request = RoutineRequest.from_dict(row.request)
     safe = rules.safety_filter(request)
     return sorted(((ex.name, ex.id) for ex in store.current()
