@@ -22,7 +22,7 @@ class RowIdConverter(IntegerConverter):
 def create_app(config=None):
     # Deliberately imported here, the application-factory way: importing any module of the package
     # (the pure engine, the rules, a bench) must not load the web layer, its queue or its settings.
-    from . import cli, db, errors, security, templating
+    from . import cli, db, errors, security, tasks, templating
     from .ai import views as ai
     from .auth import views as auth
     from .catalog import views as catalog
@@ -37,6 +37,8 @@ def create_app(config=None):
     from .reminders import views as reminders
     from .routines import views as routines
     from .selftests import views as selftests
+    from .telemetry import requestlog
+    from .telemetry import views as telemetry
     from .workouts import views as workouts
 
     settings = config_module.load(overrides=config)
@@ -45,6 +47,7 @@ def create_app(config=None):
     app.url_map.converters["id"] = RowIdConverter
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
+    requestlog.init_app(app)  # first: every other hook's time is in the request's duration
     db.init_app(app)
     security.guard_input(app)  # before CSRF: a nameless form field would break its token lookup
     csrf.init_app(app)
@@ -54,7 +57,7 @@ def create_app(config=None):
     security.init_app(app)
 
     for module in (auth, profile, catalog, media, routines, workouts, selftests, plans, ai, coach, reminders,
-                   unsubscribe, insights, pwa):
+                   unsubscribe, insights, pwa, telemetry):
         app.register_blueprint(module.bp)
 
     cli.init_app(app)
@@ -63,8 +66,13 @@ def create_app(config=None):
 
     @app.get("/healthz")
     def healthz():
+        """The database (an error here is errors.py's 503) and the queue: reachable, and its backlog."""
         db.db.execute_sql("SELECT 1")
-        return jsonify(status="ok", database="ok")
+        backlog = telemetry.queue_backlog(tasks.huey)
+        queue = {"reachable": backlog >= 0, "backlog": max(backlog, 0)}
+        if backlog < 0:
+            return jsonify(status="unavailable", database="ok", queue=queue), 503
+        return jsonify(status="ok", database="ok", queue=queue)
 
     if app.config["PROXY_COUNT"]:
         # Real client addresses for rate limits, and https in the OIDC redirect URI.

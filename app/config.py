@@ -99,6 +99,15 @@ def load(env=None, overrides=None):
         "MEDIA_MAX_MB": float(env.get("MEDIA_MAX_MB", "50")),
         "MEDIA_TIMEOUT": float(env.get("MEDIA_TIMEOUT", "120")),
         "MEDIA_ALLOW_LOOPBACK": _bool(env.get("MEDIA_ALLOW_LOOPBACK")),  # tests only: a fake host on 127.0.0.1
+        # Media on object storage instead of MEDIA_DIR (a PaaS container loses its disk at every deploy):
+        # the bucket, an endpoint for S3-compatible services, a key prefix, and whether the browser gets a
+        # short-lived presigned URL (MEDIA_S3_PRESIGN_SECONDS) instead of the file through Limber.
+        # Credentials come the usual AWS way (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION).
+        "MEDIA_S3_BUCKET": env.get("MEDIA_S3_BUCKET") or None,
+        "MEDIA_S3_ENDPOINT_URL": env.get("MEDIA_S3_ENDPOINT_URL") or None,
+        "MEDIA_S3_PREFIX": env.get("MEDIA_S3_PREFIX", "media/"),
+        "MEDIA_S3_PRESIGN": _bool(env.get("MEDIA_S3_PRESIGN")),
+        "MEDIA_S3_PRESIGN_SECONDS": int(env.get("MEDIA_S3_PRESIGN_SECONDS", "300")),
         # Claude (optional): without a key everything runs on the deterministic engine.
         "ANTHROPIC_API_KEY": env.get("ANTHROPIC_API_KEY") or None,
         "ANTHROPIC_BASE_URL": env.get("ANTHROPIC_BASE_URL") or None,
@@ -130,6 +139,8 @@ def load(env=None, overrides=None):
         "SMTP_URL": env.get("SMTP_URL") or None,
         "MAIL_FROM": env.get("MAIL_FROM") or "Limber <reminders@limber.invalid>",
         "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "10")),
+        # GET /metrics (Prometheus text) answers only with "Authorization: Bearer <METRICS_TOKEN>"; unset: 404.
+        "METRICS_TOKEN": env.get("METRICS_TOKEN") or None,
         # Proxies in front of the app (a PaaS router: 1). Their X-Forwarded-* headers are trusted.
         "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),
     }

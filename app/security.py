@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import abort, request
 
 from . import compression
+from .media import storage
 
 CSP_PARTS = [
     "default-src 'self'",
@@ -46,15 +47,21 @@ def same_site_path(target):
     return target
 
 
-def content_security_policy(oidc_issuer):
-    """The policy; forms may post to us and, for sign-in redirects, to the OIDC provider only."""
+def content_security_policy(oidc_issuer, media_origin=None):
+    """The policy; forms may post to us and, for sign-in redirects, to the OIDC provider only. With
+    presigned media, a <video> or <img> (and the service worker passing its request on, which Chromium
+    judges by connect-src) is redirected to the bucket: its origin is allowed there and nowhere else."""
+    parts_allowed = CSP_PARTS
+    if media_origin:
+        parts_allowed = [part + f" {media_origin}" if part.split()[0] in ("img-src", "media-src", "connect-src")
+                         else part for part in CSP_PARTS]
     form_action = "form-action 'self'"
     if oidc_issuer:
         parts = urlsplit(oidc_issuer)
         form_action += f" {parts.scheme}://{parts.netloc}"
         if "google.com" in parts.netloc:
             form_action += " https://accounts.google.com"
-    return "; ".join(CSP_PARTS + [form_action])
+    return "; ".join(parts_allowed + [form_action])
 
 
 UNREADABLE = "That request can't be read: "
@@ -87,7 +94,8 @@ def guard_input(app):
 
 def init_app(app):
     compression.init_app(app)  # registered first, so it runs last: after every header below is set
-    csp = content_security_policy(app.config["OIDC_ISSUER"] if app.config["OIDC_CLIENT_ID"] else None)
+    csp = content_security_policy(app.config["OIDC_ISSUER"] if app.config["OIDC_CLIENT_ID"] else None,
+                                  storage.presigned_origin(app.config))
 
     @app.after_request
     def _headers(response):

@@ -8,16 +8,21 @@ import their tasks without an import cycle.
 """
 import datetime as dt
 import functools
+import time
 from pathlib import Path
 
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 from huey import RedisHuey, SqliteHuey, crontab
+from huey import signals as S
 
 from . import config as config_module
 from . import db, ratelimit
+from .telemetry import metrics
+from .telemetry.requestlog import configure_logging, current_id, task_log
 from .ai import jobs, quota
 from .media import fetch
 from .media import jobs as media
+from .media import storage
 from .models import SignIn, utcnow
 from .reminders import service as reminders
 
@@ -49,8 +54,53 @@ huey = make_huey(worker_settings())
 @huey.on_startup()
 def _bind_database():
     """The consumer runs outside any app: it opens the database from its own settings."""
+    configure_logging()
+    metrics.forget_dead_processes()
     if db.db.obj is None:
         db.bind(db.open_database(worker_settings()["DATABASE_URL"]))
+
+
+# -- the request id and the metrics of every task ------------------------------------------------
+# A task queued during a request carries that request's id in a keyword the task never sees: added when
+# it is queued, taken off before it runs, put back if it is retried. Its log lines say it.
+REQUEST_ID_KEY = "_limber_request_id"
+_started = {}  # task id -> when it started, for its duration
+
+
+@huey.signal(S.SIGNAL_ENQUEUED)
+def _carry_request_id(_signal, task):
+    if has_request_context() and "request_id" in g and (task.kwargs is None or isinstance(task.kwargs, dict)):
+        task.kwargs = {**(task.kwargs or {}), REQUEST_ID_KEY: g.request_id}
+
+
+@huey.pre_execute()
+def _begin(task):
+    request_id = (task.kwargs or {}).pop(REQUEST_ID_KEY, None) if isinstance(task.kwargs, dict) else None
+    task.limber_request_id = request_id
+    task.limber_token = current_id.set(request_id or current_id.get())
+    _started[task.id] = time.perf_counter()
+    task_log.info("task started", extra={"fields": {"task": task.name, "task_id": task.id,
+                                                     "request_id": current_id.get()}})
+
+
+@huey.post_execute()
+def _end(task, _value, exc):
+    seconds = time.perf_counter() - _started.pop(task.id, time.perf_counter())
+    metrics.task_seconds.labels(task.name).observe(seconds)
+    task_log.info("task finished", extra={"fields": {"task": task.name, "task_id": task.id,
+                                                      "request_id": current_id.get(),
+                                                      "outcome": "error" if exc else "complete",
+                                                      "duration_ms": round(seconds * 1000, 1)}})
+    token = getattr(task, "limber_token", None)
+    if token is not None:
+        current_id.reset(token)
+
+
+@huey.signal(S.SIGNAL_COMPLETE, S.SIGNAL_ERROR, S.SIGNAL_RETRYING)
+def _count(signal, task, *_exc):
+    metrics.tasks.labels(task.name, {S.SIGNAL_COMPLETE: "complete", S.SIGNAL_ERROR: "error"}.get(signal, "retrying")).inc()
+    if signal == S.SIGNAL_RETRYING and getattr(task, "limber_request_id", None):
+        task.kwargs = {**(task.kwargs or {}), REQUEST_ID_KEY: task.limber_request_id}  # the retry keeps it
 
 
 @huey.periodic_task(crontab(minute="*/30"))
@@ -76,7 +126,7 @@ def media_limits(config):
 def fetch_media(media_id):
     """Download one exercise's media file. Safe to run twice: the row is claimed first."""
     config = settings()
-    return media.run(media_id, config["MEDIA_DIR"], media_limits(config))
+    return media.run(media_id, config["MEDIA_DIR"], media_limits(config), store=storage.for_settings(config))
 
 
 @huey.periodic_task(crontab(minute="*"))

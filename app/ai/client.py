@@ -9,6 +9,8 @@ import threading
 import time
 from contextlib import contextmanager
 
+from ..telemetry import metrics
+
 
 class Unavailable(Exception):
     """The AI can't answer (no key, breaker open, provider error). ``reason`` is for people;
@@ -89,22 +91,34 @@ def _guarded(config):
     if not configured(config):
         raise Unavailable("no Anthropic API key is set on this server")
     gate = breaker(config)
-    gate.check()
+    try:
+        gate.check()
+    except Unavailable:
+        metrics.ai_calls.labels("refused").inc()  # the breaker is open: nobody was asked
+        raise
     try:
         yield _client(config)
     except anthropic.APITimeoutError as exc:
-        gate.failure()
+        _failed(gate, "timeout")
         raise Unavailable("the AI took too long to answer", asked=True) from exc
     except anthropic.APIStatusError as exc:
-        gate.failure()
+        _failed(gate, "error")
         raise Unavailable(f"the AI service answered {exc.status_code}", asked=True) from exc
     except anthropic.APIError as exc:
-        gate.failure()
+        _failed(gate, "error")
         raise Unavailable(f"the AI service couldn't be reached ({type(exc).__name__})", asked=True) from exc
     except CutOff:
-        gate.failure()
+        _failed(gate, "error")
         raise
     gate.success()
+    metrics.ai_calls.labels("ok").inc()
+    metrics.ai_breaker_open.set(0)
+
+
+def _failed(gate, outcome):
+    gate.failure()
+    metrics.ai_calls.labels(outcome).inc()
+    metrics.ai_breaker_open.set(1 if gate.opened_at is not None else 0)
 
 
 def tool_call(config, system, messages, tool, max_tokens=2000):

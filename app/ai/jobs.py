@@ -11,6 +11,7 @@ from ..db import connected, db
 from ..models import AiJob, Profile, RoutineRecord, utcnow
 from ..routines import service as routines
 from ..routines.engine import candidates_for
+from ..telemetry import metrics
 from . import builder, client, quota
 
 STALE_AFTER = dt.timedelta(minutes=2)  # a running job without a heartbeat (updated_at) this long lost its worker
@@ -76,6 +77,8 @@ def run(job_id, config, ask=None):
     with connected():
         routine = routines.store_built(profile, request, result)
         status = "done" if result.built_by == "ai" else "fallback"
+        if status == "fallback":
+            metrics.ai_fallbacks.inc()
         return _finish(job, routine, status, result.fallback_reason, key, called=result.asked > 0)
 
 

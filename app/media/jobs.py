@@ -12,7 +12,6 @@ stops at its next heartbeat and changes nothing.
 """
 import datetime as dt
 import logging
-import os
 import time
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import peewee
 from ..claims import JobRows
 from ..db import connected
 from ..models import ExerciseMedia, utcnow
-from . import fetch
+from . import fetch, storage
 
 logger = logging.getLogger(__name__)
 
@@ -118,16 +117,22 @@ def backoff(attempts):
     return dt.timedelta(minutes=min(4 ** max(0, attempts - 1), 360))
 
 
-def run(media_id, media_dir, limits):
-    """The task's body. Returns the final status, or None if there was nothing to do."""
+def run(media_id, media_dir, limits, store=None):
+    """The task's body. Returns the final status, or None if there was nothing to do.
+
+    The file is downloaded to a ``.part`` file in ``media_dir`` and, once complete and checked,
+    handed to ``store`` (app.media.storage; by default the one the settings name: MEDIA_DIR, or
+    the bucket when MEDIA_S3_BUCKET is set). Only then is the row marked ``cached``: a store that
+    can't take the file fails the job transiently (retried with backoff) and keeps nothing."""
     with connected():
         if not ROWS.claim(media_id, utcnow(), reason=None):
             return None
         media = ExerciseMedia.get_by_id(media_id)
     for path in part_files(media_dir, media_id):  # a dead attempt's leftovers: it is ours now
         _unlink(path)
+    beat = _heartbeat(media)
     try:
-        got = fetch.download(media.source_url, media_dir, limits, tag=media_id, progress=_heartbeat(media))
+        got = fetch.download(media.source_url, media_dir, limits, tag=media_id, progress=beat)
     except Superseded:
         logger.info("media %s: taken over by another worker; stopped", media_id)
         return None
@@ -136,12 +141,22 @@ def run(media_id, media_dir, limits):
     except Exception as exc:  # a bug or an odd server must not leave the job "downloading" for ever
         logger.exception("media %s: unexpected error", media_id)
         return _failed(media, fetch.FetchError(f"unexpected error: {type(exc).__name__}", transient=True))
-    target = Path(media_dir) / f"{got.sha256}.{got.extension}"
     try:
-        os.replace(got.path, target)  # content-addressed: the same file twice is one file
-    except OSError as exc:  # e.g. the part file was removed because we looked dead
-        _unlink(Path(got.path))
-        return _failed(media, fetch.FetchError(f"couldn't store the file: {exc.strerror}", transient=True))
+        if store is None:  # the caller's choice of store; a bare call keeps files on the local disk
+            store = storage.LocalStorage(media_dir)
+        # content-addressed: the same file twice is one file; the upload beats the heartbeat too
+        store.save(got.path, f"{got.sha256}.{got.extension}", got.content_type, progress=beat)
+    except Superseded:
+        logger.info("media %s: taken over by another worker while storing; stopped", media_id)
+        return None
+    except storage.StorageError as exc:
+        logger.warning("media %s: %s", media_id, exc.reason)
+        return _failed(media, fetch.FetchError(f"couldn't store the file: {exc.reason}", transient=True))
+    except Exception as exc:
+        logger.exception("media %s: unexpected error while storing", media_id)
+        return _failed(media, fetch.FetchError(f"couldn't store the file: {type(exc).__name__}", transient=True))
+    finally:
+        _unlink(Path(got.path))  # moved into MEDIA_DIR already, or uploaded, or failed: never left behind
     with connected():
         ours = ExerciseMedia.update(status="cached", size=got.size, checksum=got.sha256,
                                     content_type=got.content_type, reason=None, transient=False,

@@ -4,9 +4,8 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from ..db import db
 from ..models import ExerciseRecord, ExerciseMedia
-from . import fetch
+from . import fetch, storage
 
 YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be", "www.youtube-nocookie.com"}
 
@@ -57,8 +56,14 @@ def add(exercise_id, url):
     return ExerciseMedia.create(exercise=exercise_id, source_url=url), True
 
 
+def stored_name(media):
+    """The name a downloaded file is kept under (in MEDIA_DIR, or in the bucket behind MEDIA_S3_PREFIX):
+    its SHA-256, so the same file twice is stored once."""
+    return f"{media.checksum}.{fetch.ALLOWED_TYPES[media.content_type]}"
+
+
 def file_path(media_dir, media):
-    return Path(media_dir) / f"{media.checksum}.{fetch.ALLOWED_TYPES[media.content_type]}"
+    return Path(media_dir) / stored_name(media)
 
 
 def public_name(media):
@@ -66,13 +71,20 @@ def public_name(media):
     return f"{media.checksum[:16]}.{fetch.ALLOWED_TYPES[media.content_type]}"
 
 
-def remove(media, media_dir):
-    """Delete a media row, and its file unless another row has the same content."""
-    with db.atomic():
-        media.delete_instance()
-        shared = media.checksum and ExerciseMedia.select().where(ExerciseMedia.checksum == media.checksum).exists()
+def remove(media, store):
+    """Delete a media row, and its file unless another row has the same content.
+
+    ``store`` is an app.media.storage store (a folder path is taken as a LocalStorage). The file
+    goes first: if the bucket can't be reached, storage.StorageError is raised and the row stays,
+    so the admin can try again and nothing is left behind in the bucket for ever.
+    """
+    if isinstance(store, (str, Path)):
+        store = storage.LocalStorage(store)
+    shared = media.checksum and ExerciseMedia.select().where(
+        (ExerciseMedia.checksum == media.checksum) & (ExerciseMedia.id != media.id)).exists()
     if media.status == "cached" and not shared:
-        file_path(media_dir, media).unlink(missing_ok=True)
+        store.delete(stored_name(media))
+    media.delete_instance()
 
 
 def row(media_id):

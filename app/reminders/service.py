@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..media import fetch
 from ..plans import service as plans
+from ..telemetry import metrics
 from ..workouts import history
 from . import emails, mail, push, schedule, tokens, vapid
 
@@ -284,6 +285,8 @@ def _deliver(run, send, row, subscriptions, more=0):
         elif result is not None:
             (waiting.append(RETRY_DELAY.total_seconds()) if result.transient else None)
             reasons.append(str(result)[:60])
+    for channel in done[len(send.channels):]:  # delivered by this run
+        metrics.reminders_sent.labels(channel.split(":")[0]).inc()
     _finish(run, send, done, waiting, reasons)
 
 

@@ -6,9 +6,11 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "app"
 # Where an import inside a function is on purpose: the SDK that takes a second to import, Playwright
 # (a development dependency, only for drawing the icons and the figures' sheet), and the application
-# factory (importing a pure module must not load the web layer).
+# factory (importing a pure module must not load the web layer), and boto3 (slow to import, and only
+# needed when media live in a bucket).
 DELIBERATE = {("app.ai.client", "anthropic"), ("app.figures.sheet", "playwright.sync_api"),
-              ("app.pwa.icons", "playwright.sync_api"), ("app", "*")}
+              ("app.pwa.icons", "playwright.sync_api"), ("app", "*"), ("app.media.storage", "boto3"),
+              ("app.media.storage", "botocore.config"), ("app.media.storage", "botocore.exceptions")}
 
 
 def modules():
