@@ -77,5 +77,17 @@ bench: install-dev browser
 	$(BIN)/python bench/ai.py
 	$(BIN)/python bench/progress.py
 
+# The container image (Dockerfile), with docker when its engine answers, else podman. Podman records the
+# HEALTHCHECK only in the docker format. Extra flags: make image IMAGE_BUILD_FLAGS="--build-arg BASE=…".
+.PHONY: image
+IMAGE ?= limber:latest
+IMAGE_BUILD_FLAGS ?=
+CONTAINER_ENGINE ?= $(shell if docker info >/dev/null 2>&1; then echo docker; \
+  elif command -v podman >/dev/null 2>&1; then echo podman; elif command -v docker >/dev/null 2>&1; then echo docker; fi)
+image:
+	@[ -n "$(CONTAINER_ENGINE)" ] || { echo "make image needs docker or podman"; exit 1; }
+	$(CONTAINER_ENGINE) build $(if $(filter podman,$(notdir $(CONTAINER_ENGINE))),--format docker) \
+	  $(IMAGE_BUILD_FLAGS) -t $(IMAGE) .
+
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance .pytest_cache
