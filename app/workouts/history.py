@@ -12,8 +12,13 @@ from . import progress
 _days = Prepared("workout_days", lambda account_id: (
     WorkoutLog.select(WorkoutLog.local_date).distinct().where(WorkoutLog.account == account_id)
     .order_by(WorkoutLog.local_date.desc()).limit(400)))
+# The Progress page's list: only what it shows (not the exercise lists, the largest columns of a log).
 _recent = Prepared("recent_workouts", lambda account_id, limit: (
-    WorkoutLog.select().where(WorkoutLog.account == account_id).order_by(WorkoutLog.finished_at.desc()).limit(limit)))
+    WorkoutLog.select(WorkoutLog.id, WorkoutLog.routine, WorkoutLog.title, WorkoutLog.kind, WorkoutLog.local_date,
+                      WorkoutLog.finished_at, WorkoutLog.seconds_done, WorkoutLog.ended_early,
+                      WorkoutLog.stopped_for_safety, WorkoutLog.rating, WorkoutLog.pain, WorkoutLog.pain_area,
+                      WorkoutLog.note)
+    .where(WorkoutLog.account == account_id).order_by(WorkoutLog.finished_at.desc()).limit(limit)))
 
 
 def streak(account_id, today=None):
