@@ -118,6 +118,11 @@ class Cleanup:
             except Exception as exc:  # noqa: BLE001
                 warn(f"could not flush Redis db {REDIS_DB}: {exc!r}")
         if self.workdir:
+            log = self.workdir / "servers.log"
+            text = log.read_text(errors="replace") if log.exists() else ""
+            if "Traceback" in text:  # what the servers said went wrong (the last one), before their folder goes
+                warn(f"the servers logged {text.count('Traceback')} tracebacks; the last one:\n"
+                     + text[text.rindex("Traceback"):][:4000])
             shutil.rmtree(self.workdir, ignore_errors=True)
 
 

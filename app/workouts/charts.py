@@ -2,6 +2,7 @@
 browser). Pure. Colours come from classes styled in app.css (the page's CSP allows no inline style);
 every chart has words (aria-label, a <title> per mark) and the page puts a table beside each.
 """
+import math
 from html import escape
 
 from . import progress
@@ -73,10 +74,15 @@ def weekly(weeks, per_week, labels):
                 "chart-weekly")
 
 
+TICK_STEPS = (5, 10, 15, 30, 60, 120, 300, 600)
+
+
 def _ticks(top):
+    """At most four grid lines, at round numbers of minutes. Any week fits: beyond 600-minute steps
+    (2,400 minutes a week, say a phone that sent the same hours many times) the step is a multiple of 600."""
     if not top:
         return []
-    step = next(s for s in (5, 10, 15, 30, 60, 120, 300, 600) if top / s <= 4)
+    step = next((s for s in TICK_STEPS if top / s <= 4), None) or 600 * math.ceil(top / 2400)
     return list(range(step, int(top) + 1, step))
 
 

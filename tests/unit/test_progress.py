@@ -73,3 +73,14 @@ def test_the_charts_carry_words_for_every_mark_and_no_inline_style():
     assert "<title>Thu 3 Dec: 8 min</title>" in drawn[0]
     assert "80 min in all" in drawn[1] and "Calves: 80 min" in drawn[2] and "10 in all" in drawn[3]
     assert all("style=" not in svg and "<script" not in svg for svg in drawn)
+
+
+def test_the_weekly_chart_draws_any_week_however_many_minutes():
+    """Found by bench/scale.py: a week past 2,400 minutes (a phone that synced the same hours many times)
+    had no grid step and the Progress page was a 500."""
+    from app.workouts.charts import _ticks
+
+    for top in (5, 19, 20, 21, 599, 2400, 2401, 9000, 123456):
+        marks = _ticks(top)
+        assert 1 <= len(marks) <= 4 and marks[-1] <= top and all(m % 5 == 0 for m in marks), (top, marks)
+    assert _ticks(0) == [] and _ticks(4) == []  # under 5 minutes: no line to draw
