@@ -357,13 +357,17 @@ def test_presign_mode_in_a_browser_plays_from_the_bucket_and_saves_through_limbe
     from app.models import RoutineRecord
     from app.tasks import fetch_media
     from tests.conftest import preview, sign_up_and_skip_to_dashboard
-    from tests.e2e.test_offline import save_for_offline, worker_ready
+    from tests.e2e.test_offline import eventually, save_for_offline, worker_ready
 
     modes = []  # Sec-Fetch-Mode of each request for the media file that reaches Limber
     sign_up_and_skip_to_dashboard(live_server, page, "bucket@example.com")
     preview(page, "warm-up")
     page.wait_for_url(re.compile(r"/routines/\d+$"))
     routine_id = int(page.url.rsplit("/", 1)[1])
+    # Opening a routine saves it for offline on its own ("opened recently"). Let that finish before the
+    # media exists: if it ran after, the worker would hold the file and the <video> below never reach Limber.
+    worker_ready(page)
+    eventually(page, f"Limber.savedIndex.entries().then((all) => all.some((e) => String(e.id) === '{routine_id}'))")
     with app.app_context(), db.connection_context():
         first = RoutineRecord.get_by_id(routine_id).data["steps"][0]["exercise_id"]
         row, _ = media.add(first, f"{media_host.url}/clip.webm")
