@@ -45,6 +45,7 @@ def create_app(config=None):
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=settings["STATIC_DIR"])
     app.config.from_mapping(settings)
     app.url_map.converters["id"] = RowIdConverter
+    app.extensions["huey"] = tasks.huey  # the queue, for /healthz and /metrics (which don't import the tasks)
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
     requestlog.init_app(app)  # first: every other hook's time is in the request's duration
@@ -68,7 +69,7 @@ def create_app(config=None):
     def healthz():
         """The database (an error here is errors.py's 503) and the queue: reachable, and its backlog."""
         db.db.execute_sql("SELECT 1")
-        backlog = telemetry.queue_backlog(tasks.huey)
+        backlog = telemetry.queue_backlog(app.extensions["huey"])
         queue = {"reachable": backlog >= 0, "backlog": max(backlog, 0)}
         if backlog < 0:
             return jsonify(status="unavailable", database="ok", queue=queue), 503

@@ -11,7 +11,6 @@ from peewee import fn
 
 from ..db import connected
 from ..models import AiJob, ExerciseMedia
-from ..tasks import huey
 from . import metrics  # noqa: F401  (chooses the multi-process directory before prometheus_client loads)
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess  # noqa: E402
 from prometheus_client.core import GaugeMetricFamily  # noqa: E402
@@ -58,6 +57,6 @@ def scrape():
         abort(404)
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry, path=metrics.DIR)
-    registry.register(Snapshot(huey))
+    registry.register(Snapshot(current_app.extensions["huey"]))
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST,
                     headers={"Cache-Control": "no-store"})

@@ -130,12 +130,12 @@ def test_a_task_queued_by_a_request_logs_that_requests_id(app, caplog):
     assert json.loads(JsonFormatter().format(finished[-1]))["request_id"] == "req-queued-42"
 
 
-def test_healthz_reports_the_queue_and_is_a_503_when_it_is_down(client, monkeypatch):
+def test_healthz_reports_the_queue_and_is_a_503_when_it_is_down(app, client, monkeypatch):
     health = client.get("/healthz")
     assert health.status_code == 200
     assert health.json["queue"]["reachable"] is True and health.json["queue"]["backlog"] >= 0
     closed = RedisHuey("limber-down", url=f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
-    monkeypatch.setattr(tasks, "huey", closed)
+    monkeypatch.setitem(app.extensions, "huey", closed)
     down = client.get("/healthz")
     assert down.status_code == 503
     assert down.json == {"status": "unavailable", "database": "ok", "queue": {"reachable": False, "backlog": 0}}
