@@ -11,43 +11,23 @@ answers but is broken, ``FailingS3`` answers every request with a 503, as a stor
 balancer does when it is down. For one that isn't there at all, use ``f"http://127.0.0.1:{free_port()}"``.
 """
 import socket
-import subprocess
-import sys
-import time
 from http.server import BaseHTTPRequestHandler
-from pathlib import Path
 
 from tests.fakes.loopback import Loopback
+from tests.fakes.process import ServerProcess
 
-ROOT = Path(__file__).resolve().parents[2]
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "limber-test", "AWS_SECRET_ACCESS_KEY": "limber-test-secret",
                "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1"}
 
 
-class S3Server:
-    def __init__(self, folder, port, start_seconds=30):
-        self.folder = Path(folder)
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
-        self.start_seconds = start_seconds
-        self.process = None
+class S3Server(ServerProcess):
+    name = "the S3 server (moto)"
 
-    def start(self):
-        """Start the process and wait until it answers S3 requests (at most ``start_seconds``)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        log = self.folder / "server.log"
-        with log.open("ab") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
-                                            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + self.start_seconds
-        while True:
-            if self._answers():
-                return self
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"the S3 server (moto) did not answer on {self.url} within {self.start_seconds} s; "
-                                   f"its output:\n{log.read_text(errors='replace')}")
-            time.sleep(0.1)
+    def __init__(self, folder, port, start_seconds=30):
+        super().__init__(folder, port, f"http://127.0.0.1:{port}", start_seconds)
+
+    def command(self):
+        return ["-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)]
 
     def _answers(self):
         """Whether a ListBuckets (GET /) gets an HTTP answer: the port is open and moto has loaded."""
@@ -75,17 +55,6 @@ class S3Server:
         """Every key in the bucket."""
         answer = self.client().list_objects_v2(Bucket=bucket)
         return sorted(item["Key"] for item in answer.get("Contents", []))
-
-    def stop(self):
-        """Terminate the process; kill it if it hasn't exited within 10 s. Its port refuses connections after."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
 
 
 class FailingS3(Loopback):

@@ -17,14 +17,12 @@ For a server that isn't there at all, use ``f"smtp://127.0.0.1:{free_port()}"``:
 import email
 import email.policy
 import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 from aiosmtpd.handlers import Mailbox
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.fakes.process import ServerProcess
+
 REFUSE = {"refused": "550 5.1.1 <{}>: no such mailbox here", "later": "451 4.3.0 <{}>: busy, try again later"}
 
 
@@ -39,35 +37,24 @@ class Recorder(Mailbox):
         return "250 OK"
 
 
-class SmtpServer:
-    def __init__(self, folder, port, start_seconds=15):
-        self.folder = Path(folder)
-        self.maildir = self.folder / "maildir"
-        self.port = port
-        self.url = f"smtp://127.0.0.1:{port}"
-        self.start_seconds = start_seconds
-        self.process = None
+class SmtpServer(ServerProcess):
+    name = "the SMTP server (aiosmtpd)"
+    log_mode = "wb"
 
-    def start(self):
-        """Start the process and wait until its port takes connections (at most ``start_seconds``)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        log = self.folder / "server.log"
-        with log.open("wb") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}",
-                 "-c", f"{__name__}.Recorder", str(self.maildir)],
-                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + self.start_seconds
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return self
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(f"the SMTP server (aiosmtpd) did not take connections on {self.url} within "
-                                       f"{self.start_seconds} s; its output:\n{log.read_text()}") from None
-                time.sleep(0.05)
+    def __init__(self, folder, port, start_seconds=15):
+        super().__init__(folder, port, f"smtp://127.0.0.1:{port}", start_seconds)
+        self.maildir = self.folder / "maildir"
+
+    def command(self):
+        return ["-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}", "-c", f"{__name__}.Recorder", str(self.maildir)]
+
+    def _answers(self):
+        """Whether the port takes connections."""
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+            return True
+        except OSError:
+            return False
 
     def _files(self):
         found = [path for box in ("new", "cur") if (self.maildir / box).is_dir()
@@ -107,14 +94,3 @@ class SmtpServer:
     def clear(self):
         for path in self._files():
             path.unlink()
-
-    def stop(self):
-        """Terminate the process; kill it if it hasn't exited within 10 s."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
