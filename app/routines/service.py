@@ -7,11 +7,10 @@ from ..catalog import store
 from ..db import Prepared
 from ..models import RoutineRecord, WorkoutLog, utcnow
 from ..selftests import service as selftests
-from . import rules
 from .data import REQUEST_SPACES as SPACES
 from .data import Routine
 from .data import RoutineRequest
-from .engine import build_routine, swap_step
+from .engine import SafePool, build_routine, swap_step
 
 RECENT_SESSIONS = 3
 PAIN_MEMORY_DAYS = 14
@@ -154,10 +153,8 @@ def left_out(row):
     "Left out N exercises" (each exercise's own page says who it is left out for)."""
     if not any(note.startswith("Left out ") for note in row.data.get("notes", ())):
         return []  # the page doesn't mention them: nothing to list
-    request = RoutineRequest.from_dict(row.request)
-    safe = rules.safety_filter(request)
-    return sorted(((ex.name, ex.id) for ex in store.current()
-                   if request.equipment.issuperset(ex.equipment) and not safe(ex)), key=lambda pair: pair[0].lower())
+    ruled_out = SafePool(RoutineRequest.from_dict(row.request), store.current()).ruled_out  # the engine's own count
+    return sorted(((ex.name, ex.id) for ex in ruled_out), key=lambda pair: pair[0].lower())
 
 
 def view_steps(row, new_ids=()):
