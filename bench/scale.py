@@ -16,7 +16,9 @@ signed-in people, served by the Procfile's own web and worker processes.
   loops: the baseline, what a request that does no work costs under the same load.
 - Before the load, one request of each page in this process with peewee's logger on: the SQL
   statements each page runs (a page running a query per row shows here), and its time alone;
-  BENCH_SHOW_SQL=1 prints those statements, BENCH_EXPLAIN=1 the plans of the ones reading workout_log.
+  BENCH_SHOW_SQL=1 prints those statements, BENCH_EXPLAIN=1 the plans of the ones reading workout_log,
+  BENCH_PROFILE=progress,plan_add where those pages spend their time (cProfile; their "alone" time then
+  includes the profiler's own cost).
 
 --sqlite: the embedded default instead (a temp instance folder, SQLite, SqliteHuey), 1,000 people
 and 100,000 logs: what a single-container user's default holds.
@@ -30,12 +32,14 @@ Last line: scale people=… logs=… rps=… p50_ms=… p99_ms=… errors=… sl
 """
 import argparse
 import collections
+import cProfile
 import csv
 import datetime as dt
 import io
 import json
 import logging
 import os
+import pstats
 import random
 import re
 import resource
@@ -440,12 +444,14 @@ def count_queries(person_id, rounds=5):
     logger.propagate = False
     times = collections.defaultdict(list)
     found = {}
+    profiled = {name: cProfile.Profile() for name in filter(None, os.environ.get("BENCH_PROFILE", "").split(","))}
     try:
         for attempt in range(rounds + 1):  # plan_add and plan_remove alternate, so every round is valid
             for name, ask in pages.items():
                 counter.statements.clear()
+                profiler = profiled.get(name) if attempt else None
                 began = time.perf_counter()
-                response = ask()
+                response = profiler.runcall(ask) if profiler else ask()
                 elapsed = time.perf_counter() - began
                 if attempt == 0:
                     continue
@@ -459,6 +465,12 @@ def count_queries(person_id, rounds=5):
         logger.setLevel(logging.WARNING)
     for name, row in found.items():
         row.append(sorted(times[name])[len(times[name]) // 2])
+    for name, profiler in profiled.items():
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out).strip_dirs()
+        stats.sort_stats("cumulative").print_stats(30)
+        stats.sort_stats("tottime").print_stats(15)
+        log(f"-- where {name} spends its time, over {rounds} requests:\n{out.getvalue()}")
     return found
 
 

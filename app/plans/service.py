@@ -63,8 +63,9 @@ def edit(plan, base, operations, author="user", description=None):
     """Apply editor operations (or a confirmed AI proposal) on top of version ``base``."""
     if plan.version != base:
         raise Conflict(plan.version)
-    new = week.apply(current(plan).snapshot, operations)
-    return change(plan, base, new, author, description or summary(current(plan).snapshot, new))
+    old = current(plan).snapshot
+    new = week.apply(old, operations)
+    return change(plan, base, new, author, description or summary(old, new))
 
 
 def restore(plan, number, base):
