@@ -18,7 +18,8 @@ _recent = Prepared("recent_workouts", lambda account_id, limit: (
                       WorkoutLog.finished_at, WorkoutLog.seconds_done, WorkoutLog.ended_early,
                       WorkoutLog.stopped_for_safety, WorkoutLog.rating, WorkoutLog.pain, WorkoutLog.pain_area,
                       WorkoutLog.note)
-    .where(WorkoutLog.account == account_id).order_by(WorkoutLog.finished_at.desc()).limit(limit)))
+    .where(WorkoutLog.account == account_id).order_by(WorkoutLog.finished_at.desc(), WorkoutLog.id.desc())
+    .limit(limit)))
 
 
 def streak(account_id, today=None):
@@ -43,8 +44,24 @@ def moved_today(account_id, today=None):
     return bool(rows) and rows[0].local_date >= today
 
 
-def recent(account_id, limit=50):
-    return _recent(account_id, limit)
+PAGE = 20  # sessions per page of the Progress list; "Show earlier sessions" asks for the next
+
+
+def recent(account_id, limit=PAGE, before=None):
+    """A page of the person's sessions, newest first, and whether there are more. ``before``: a log id of
+    theirs; the page then starts after it (in the same order), so sessions synced meanwhile never shift
+    a page. None when ``before`` isn't one of their logs."""
+    if before is None:
+        rows = _recent(account_id, limit + 1)
+    else:
+        mark = (WorkoutLog.select(WorkoutLog.finished_at)
+                .where((WorkoutLog.id == before) & (WorkoutLog.account == account_id)).first())
+        if mark is None:
+            return None
+        rows = list(_recent.build(account_id, limit + 1).where(
+            (WorkoutLog.finished_at < mark.finished_at)
+            | ((WorkoutLog.finished_at == mark.finished_at) & (WorkoutLog.id < before))))
+    return rows[:limit], len(rows) > limit
 
 
 _charted = Prepared("charted_workouts", lambda account_id, since: (

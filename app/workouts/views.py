@@ -1,7 +1,7 @@
 """Finished workouts: the log endpoint the player and the offline outbox post to, and the history page."""
 import datetime as dt
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
@@ -11,7 +11,7 @@ from ..db import db
 from ..telemetry import metrics
 from ..templating import day_words
 from ..validation import JsonError, parse_json
-from ..web import found_or_404
+from ..web import found_or_404, varies_with_htmx
 from . import charts, history, logs, progress
 
 bp = Blueprint("workouts", __name__)
@@ -102,9 +102,26 @@ def index():
                                           "How sessions felt"),
     }
     gaps = progress.untouched(numbers["areas"], [r for r in v.REGIONS if r not in ("full_body", "pelvic_floor")])
-    return render_template("workouts/progress.html", workouts=history.recent(current_user.id), n=numbers,
+    workouts, more = history.recent(current_user.id)
+    return render_template("workouts/progress.html", workouts=workouts, more=more, n=numbers,
                            charts=drawn, kinds=KIND_WORDS, ratings=RATING_WORDS, areas=areas, pain_words=pain_words,
                            gaps=gaps)
+
+
+@bp.get("/progress/sessions")
+@login_required
+def earlier():
+    """The sessions after ``before`` (a log id of the person's): for htmx, the next items of the Progress
+    list; for a browser without JavaScript, a page of them."""
+    before = request.args.get("before", "")
+    wellformed = before.isascii() and before.isdigit() and len(before) <= 10 and 0 < int(before) < 2**31
+    found = history.recent(current_user.id, before=int(before)) if wellformed else None
+    if found is None:
+        abort(404)
+    workouts, more = found
+    template = "workouts/_sessions.html" if request.htmx else "workouts/earlier.html"
+    html = render_template(template, workouts=workouts, more=more, earlier=bool(request.htmx), ratings=RATING_WORDS)
+    return varies_with_htmx(make_response(html))
 
 
 @bp.post("/progress/sessions/<id:log_id>/delete")

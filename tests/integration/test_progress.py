@@ -59,3 +59,47 @@ def test_a_session_is_deleted_after_asking_and_only_by_its_owner(person, client,
 
 def without_tokens(page):
     return re.sub(r'(csrf-token" content="|X-CSRFToken": "|name="csrf_token" value=")[^"]+', r"\1…", page)
+
+
+def test_the_sessions_list_shows_twenty_then_earlier_ones_in_pages(person, client, auth):
+    """Newest first, 20 a page; "Show earlier sessions" brings the next 20 (htmx: the items; without
+    JavaScript: a page of them), in order even when sessions share a finishing second."""
+    import datetime as dt
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    logs = []
+    for n in range(45):  # session 44 is the newest; 20-29 all finished in the same second
+        finished = now - dt.timedelta(minutes=10 * (44 - (25 if 20 <= n <= 29 else n)))
+        logs.append(a_log(title=f"Session {n:02d}", finished_at=finished.isoformat(),
+                          started_at=(finished - dt.timedelta(minutes=5)).isoformat(),
+                          local_date=finished.date().isoformat()))
+    answer = client.post("/sessions/sync", json={"logs": logs}, headers={"X-CSRFToken": person.token("/")})
+    assert [r["status"] for r in answer.get_json()["results"]] == [201] * 45
+
+    def titles(html):
+        return re.findall(r"Session (\d\d)", html)
+
+    page = client.get("/progress").get_data(as_text=True)
+    first = titles(page)
+    assert len(first) == 20 and first[0] == "44" and "Show earlier sessions" in page
+    link = re.search(r'href="(/progress/sessions\?before=\d+)"', page).group(1)
+    fragment = client.get(link, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "HX-Request" in fragment.headers["Vary"]
+    html = fragment.get_data(as_text=True)
+    second = titles(html)
+    assert "<html" not in html and len(second) == 20 and "autofocus" in html and "Delete it" in html
+    link = re.search(r'href="(/progress/sessions\?before=\d+)"', html).group(1)
+    third_page = client.get(link).get_data(as_text=True)  # no JavaScript: a whole page
+    third = titles(third_page)
+    assert "<h1>Earlier sessions</h1>" in third_page and "Show earlier sessions" not in third_page
+    everything = first + second + third
+    assert len(everything) == 45 and len(set(everything)) == 45  # none twice, none missed
+    assert [n for n in everything if not 20 <= int(n) <= 29] == [f"{n:02d}" for n in range(44, 29, -1)] + \
+        [f"{n:02d}" for n in range(19, -1, -1)]
+
+    for nonsense in ("", "abc", "0", "-3", "9" * 30, "2147483648", "²", "١٢"):
+        assert client.get(f"/progress/sessions?before={nonsense}").status_code == 404
+    mine = WorkoutLog.select(WorkoutLog.id).order_by(WorkoutLog.id).first().id
+    auth.logout()
+    auth.signup(email="cleo@example.com")
+    auth.onboard()
+    assert client.get(f"/progress/sessions?before={mine}").status_code == 404  # another person's log: not found
