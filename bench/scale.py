@@ -5,15 +5,24 @@ signed-in people, served by the Procfile's own web and worker processes.
   given the catalog by the app's own commands (flask db upgrade, flask catalog load), then seeded in
   bulk (COPY): every person onboarded as the onboarding pages leave them, with the starter plan the
   plans page makes, three routines built by the engine, and about 100 logs each over the last two
-  years. One password hash for everyone, made once at a cheap setting (scrypt:1024:8:1).
-- The servers: the Procfile's web (gunicorn -c python:app.gunicorn_config, gthread, 2 workers x 4
-  threads) and worker (huey_consumer wsgi.huey -k thread -w 2), Redis db 13 (flushed before and
+  years, then vacuumed and analysed. One password hash for everyone, made once at a cheap setting
+  (scrypt:1024:8:1).
+- The servers: the Procfile's web (gunicorn -c python:app.gunicorn_config, gthread, 4 workers x 2
+  threads; --workers, --threads to try others) and worker (huey_consumer wsgi.huey -k thread -w 2), Redis db 13 (flushed before and
   after, nothing else), rate limits off (a load test from one address is not an attack).
-- The load: --users people at once (8), each a real seeded person signed in through POST /login,
-  each asking again as soon as answered (closed loop, keep-alive, no think time) for --seconds (60):
-  Home, build a routine, its page, the player, sync 1-3 logs, Progress, self-tests, the plan page
-  and a plan edit (an entry added, then removed). /healthz is one of the things asked, in the same
-  loops: the baseline, what a request that does no work costs under the same load.
+- The load, what people do: Home, build a routine, its page, the player, sync 1-3 logs, Progress,
+  self-tests, the plan page and a plan edit (an entry added, then removed), each person a real seeded
+  person signed in through POST /login (keep-alive). /healthz is one of the things asked, in the same
+  loops: the baseline, what a request that does no work costs under the same load. Two phases of
+  --seconds (60) each, after --warmup (5) seconds of load that isn't counted (each worker's first
+  requests read the catalog and compile the templates):
+  1. saturation: --users people (8), each asking again as soon as answered (closed loop, no pause).
+     Both cores are busy, so this measures the capacity (what it sustains a second); its latencies are
+     mostly the queue (Little's law: 8 people / capacity), printed as saturated_*.
+  2. paced: actions arrive at random (Poisson) times at --load (0.5) of that capacity, or --rate a
+     second, among --paced-users people (32); each is timed from when it arrived, so waiting for a
+     free person or a free server counts (no coordinated omission). The target is judged here: a
+     server run at half its capacity at its busiest, as one is sized in production.
 - Before the load, one request of each page in this process with peewee's logger on: the SQL
   statements each page runs (a page running a query per row shows here), and its time alone;
   BENCH_SHOW_SQL=1 prints those statements, BENCH_EXPLAIN=1 the plans of the ones reading workout_log,
@@ -28,18 +37,21 @@ and 100,000 logs: what a single-container user's default holds.
   .venv/bin/python bench/scale.py --sqlite
 
 Target (issue 14): p99 <= 100 ms for every page on a 2-core machine, 0 errors.
-Last line: scale people=… logs=… rps=… p50_ms=… p99_ms=… errors=… slowest=<route> healthz_p99_ms=…
+Last line (the paced phase; errors of both): scale people=… logs=… rps=… p50_ms=… p99_ms=… errors=…
+slowest=<route> healthz_p99_ms=… capacity_rps=… saturated_p99_ms=… saturated_slowest=<route>
 """
 import argparse
 import collections
 import cProfile
 import csv
 import datetime as dt
+import gc
 import io
 import json
 import logging
 import os
 import pstats
+import queue
 import random
 import re
 import resource
@@ -272,7 +284,9 @@ class Writer:
             self.conn.commit()
             self.conn.autocommit = True
             with self.conn.cursor() as cur:
-                cur.execute("ANALYZE")
+                # As a live database is kept (autovacuum): otherwise the first reads of the freshly copied
+                # rows, and autovacuum catching up on a million inserts, would run during the load.
+                cur.execute("VACUUM (ANALYZE)")
         else:
             self.conn.commit()
             self.conn.execute("ANALYZE")
@@ -506,13 +520,13 @@ def start(name, args, env, logfile):
         return CLEANUP.start(name, args, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
-def serve(env, workdir):
+def serve(env, workdir, workers, threads):
     """The Procfile's web and worker, as it starts them; the base URL once /healthz answers 200."""
     port = free_port()
     logfile = workdir / "servers.log"
     web = start("web (gunicorn)", [str(BIN / "gunicorn"), "wsgi:app", "-c", "python:app.gunicorn_config",
-                                   "--no-control-socket", "--worker-class", "gthread", "--workers", "2",
-                                   "--threads", "4", "--bind", f"127.0.0.1:{port}"], env, logfile)
+                                   "--no-control-socket", "--worker-class", "gthread", "--workers", str(workers),
+                                   "--threads", str(threads), "--bind", f"127.0.0.1:{port}"], env, logfile)
     worker = start("worker (huey_consumer)", [str(BIN / "huey_consumer"), "wsgi.huey", "-k", "thread", "-w", "2"],
                    env, logfile)
     base, deadline, last = f"http://127.0.0.1:{port}", time.monotonic() + START_SECONDS, None
@@ -578,6 +592,8 @@ class Results:
         self.latencies = collections.defaultdict(list)
         self.errors = collections.Counter()
         self.shown = 0
+        self.actions = 0  # what people did: a plan edit is one action of two requests
+        self.lags = []  # paced: ms from an action's arrival to its first request leaving this process
 
     def record(self, route, seconds, error=None, url=None):
         with self.lock:
@@ -602,6 +618,8 @@ class Person(threading.Thread):
         self.plan, self.base_version = person_id, 1
         self.token = None
         self.failed = None
+        self.due = None  # paced: the queue of arrival times this person takes actions from
+        self.since = None  # paced: when the action was due, so time waiting for a free person counts too
 
     def sign_in(self):
         page = self.session.get(self.base + "/login", timeout=REQUEST_TIMEOUT)
@@ -614,7 +632,12 @@ class Person(threading.Thread):
 
     def call(self, route, method, path, expect=(200,), **kwargs):
         url = self.base + path
-        began = time.perf_counter()
+        now = time.perf_counter()
+        began = self.since if self.since is not None else now
+        if self.since is not None:
+            with self.results.lock:
+                self.results.lags.append((now - self.since) * 1000)
+        self.since = None
         try:
             response = self.session.request(method, url, timeout=REQUEST_TIMEOUT, allow_redirects=False, **kwargs)
         except requests.RequestException as exc:
@@ -676,10 +699,19 @@ class Person(threading.Thread):
             self.base_version = int(found.group(1))
 
     def run(self):
+        """Saturation: ask again as soon as answered. Paced (``self.due`` set): one action per arrival
+        taken from the queue, until a None."""
         names, weights = list(ACTIONS), list(ACTIONS.values())
         try:
             while not self.stop.is_set():
+                if self.due is not None:
+                    arrival = self.due.get(timeout=REQUEST_TIMEOUT * 4)
+                    if arrival is None:
+                        return
+                    self.since = arrival
                 self.act(self.rng.choices(names, weights)[0])
+                with self.results.lock:
+                    self.results.actions += 1
         except Exception as exc:  # noqa: BLE001 - a bug in the bench: say it, don't hang
             self.failed = repr(exc)
             warn(f"person {self.id}'s loop failed: {exc!r}")
@@ -692,29 +724,106 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def load(base, people_ids, users, seconds, web):
+# The URL rule and method of each route, as the servers' JSON request lines name them.
+RULES = {"dashboard": ("GET", "/"), "routine_build": ("POST", "/routines/quick"),
+         "routine_page": ("GET", "/routines/<id:routine_id>"), "player": ("GET", "/routines/<id:routine_id>/play"),
+         "sync": ("POST", "/sessions/sync"), "progress": ("GET", "/progress"),
+         "progress_tests": ("GET", "/progress/tests"), "plan_page": ("GET", "/plans/<id:plan_id>"),
+         "plan_add": ("POST", "/plans/<id:plan_id>/entries"),
+         "plan_remove": ("POST", "/plans/<id:plan_id>/entries/remove"), "healthz": ("GET", "/healthz")}
+
+
+def server_times(logfile, offset):
+    """The duration_ms of every request the servers logged after byte ``offset`` of their log, by
+    (method, URL rule): the time inside Limber, without the wait for a free thread or the network."""
+    found = collections.defaultdict(list)
+    with open(logfile, "rb") as lines:
+        lines.seek(offset)
+        for line in lines:
+            if b'"limber.request"' not in line:
+                continue
+            try:
+                entry = json.loads(line)
+                found[(entry["method"], entry["route"])].append(float(entry["duration_ms"]))
+            except (ValueError, KeyError, TypeError):
+                continue
+    return found
+
+
+def load(base, people_ids, users, seconds, web, rate=None):
+    """``users`` people for ``seconds``. Saturation (``rate`` None): each asks again as soon as answered
+    (closed loop). Paced: actions arrive at ``rate`` a second at random (Poisson) times, whoever is free
+    takes the next, and each is timed from when it arrived (so a queue of arrivals is never hidden)."""
     results, stop = Results(), threading.Event()
-    rng = random.Random(1400)
+    rng = random.Random(1400 if rate is None else 1401)
     chosen = rng.sample(people_ids, min(users, len(people_ids)))
     people = [Person(base, pid, results, stop, seed=pid) for pid in chosen]
+    due = queue.Queue() if rate else None
     for person in people:
         person.sign_in()
+        person.due = due
     cpu_before, server_before = resource.getrusage(resource.RUSAGE_SELF), group_cpu(web.pid)
+    offset = web.logfile.stat().st_size
     began = time.monotonic()
     for person in people:
         person.start()
-    time.sleep(seconds)
-    stop.set()
+    if rate:
+        clock, arrival = time.perf_counter(), time.perf_counter()
+        while arrival - clock < seconds:
+            arrival += rng.expovariate(rate)
+            time.sleep(max(0.0, arrival - time.perf_counter()))
+            due.put(arrival)
+        for _ in people:
+            due.put(None)
+    else:
+        time.sleep(seconds)
+        stop.set()
     for person in people:
-        person.join(timeout=REQUEST_TIMEOUT + 5)
+        person.join(timeout=REQUEST_TIMEOUT * 4 + 5)
         if person.is_alive():
-            raise SystemExit(f"person {person.id} was still waiting on a request {REQUEST_TIMEOUT + 5} s after the end")
+            stop.set()
+            raise SystemExit(f"person {person.id} was still waiting on a request {REQUEST_TIMEOUT * 4 + 5} s after the end")
     wall = time.monotonic() - began
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     client_cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
     server_cpu = group_cpu(web.pid) - server_before
     failed = [p.id for p in people if p.failed]
-    return results, wall, client_cpu, server_cpu, failed
+    return Phase(results, wall, client_cpu, server_cpu, failed, server_times(web.logfile, offset))
+
+
+class Phase:
+    """What one phase of the load measured."""
+
+    def __init__(self, results, wall, client_cpu, server_cpu, failed, inside):
+        self.results, self.wall, self.client_cpu, self.server_cpu, self.failed, self.inside = \
+            results, wall, client_cpu, server_cpu, failed, inside
+        lat = results.latencies
+        self.pages = {route: values for route, values in lat.items() if route != "healthz"}
+        every = [x for values in self.pages.values() for x in values]
+        self.total = sum(len(v) for v in lat.values())
+        self.rps = self.total / wall
+        self.actions_per_second = results.actions / wall
+        self.p50, self.p99 = percentile(every, 0.5), percentile(every, 0.99)
+        self.errors = sum(results.errors.values()) + len(failed)
+        self.slowest = max(self.pages, key=lambda r: percentile(self.pages[r], 0.99)) if self.pages else "none"
+        self.healthz_p99 = percentile(lat.get("healthz", []), 0.99)
+
+    def show(self, title):
+        lat, errors = self.results.latencies, self.results.errors
+        log(f"{title}: {self.total} requests in {self.wall:.1f} s ({self.rps:.1f} a second); CPU: client "
+            f"{self.client_cpu:.1f} s ({100 * self.client_cpu / self.wall:.0f}% of one core), gunicorn "
+            f"{self.server_cpu:.1f} s ({100 * self.server_cpu / self.wall:.0f}% of one core)")
+        if self.failed:
+            warn(f"the loops of people {self.failed} failed (see above)")
+        if self.results.lags:
+            lags = self.results.lags
+            log(f"  from arrival to the request leaving: p50 {percentile(lags, 0.5):.1f} ms, p99 "
+                f"{percentile(lags, 0.99):.1f} ms (a free person, and this process's own turn on the CPU)")
+        log(f"  {'route':<15} {'count':>7} {'p50_ms':>8} {'p99_ms':>8} {'errors':>7}   inside Limber: p50_ms p99_ms")
+        for route in sorted(lat, key=lambda r: -percentile(lat[r], 0.99)):
+            values, inside = lat[route], self.inside.get(RULES.get(route), [])
+            log(f"  {route:<15} {len(values):>7} {percentile(values, 0.5):>8.1f} {percentile(values, 0.99):>8.1f} "
+                f"{errors[route]:>7}   {percentile(inside, 0.5):>20.1f} {percentile(inside, 0.99):>6.1f}")
 
 
 # -- the run
@@ -726,14 +835,21 @@ def main():
     parser.add_argument("--people", type=int, help="people seeded (10,000; --sqlite 1,000)")
     parser.add_argument("--logs", type=int, help="session logs seeded (1,000,000; --sqlite 100,000)")
     parser.add_argument("--users", type=int, default=8, help="people using Limber at once (8)")
-    parser.add_argument("--seconds", type=float, default=60, help="how long the load lasts (60)")
+    parser.add_argument("--seconds", type=float, default=60, help="how long each phase of the load lasts (60)")
+    parser.add_argument("--load", type=float, default=0.5,
+                        help="the paced phase's rate, as a share of the capacity the saturation phase measured (0.5)")
+    parser.add_argument("--rate", type=float, help="the paced phase's rate in actions a second (instead of --load)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (the Procfile's default: 4)")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (the Procfile's: 2)")
+    parser.add_argument("--warmup", type=float, default=5, help="seconds of load before the measured phases (5)")
+    parser.add_argument("--paced-users", type=int, default=32, help="people signed in for the paced phase (32)")
     parser.add_argument("--watchdog", type=float, default=1800, help="the whole run's limit in seconds (1800)")
     parser.add_argument("--no-queries", action="store_true", help="skip counting each page's SQL statements")
     args = parser.parse_args()
     people = args.people or (1_000 if args.sqlite else 10_000)
     logs = args.logs if args.logs is not None else (100_000 if args.sqlite else 1_000_000)
-    if people < args.users:
-        raise SystemExit(f"--people {people} is fewer than --users {args.users}")
+    if people < max(args.users, args.paced_users):
+        raise SystemExit(f"--people {people} is fewer than --users {args.users} or --paced-users {args.paced_users}")
 
     timer = watchdog(args.watchdog)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwinds through the finally below
@@ -790,35 +906,30 @@ def main():
                 db.close()
             db.obj.close_all()  # the pool's connections, so nothing of this process holds the database
 
-        base, web, logfile = serve(env, workdir)
-        results, wall, client_cpu, server_cpu, failed = load(base, people_ids, args.users, args.seconds, web)
+        # This process times every request: a full collection of what seeding left here would pause it
+        # and be counted as the servers' time.
+        gc.collect()
+        gc.freeze()
+        base, web, logfile = serve(env, workdir, args.workers, args.threads)
+        web.logfile = logfile
+        if args.warmup:  # each gunicorn worker's first requests read the catalog and compile templates
+            load(base, people_ids, args.users, args.warmup, web)
+        saturated = load(base, people_ids, args.users, args.seconds, web)
+        saturated.show(f"saturation, {args.users} people asking again as soon as answered")
+        rate = args.rate or round(saturated.actions_per_second * args.load, 1)
+        paced = load(base, people_ids, args.paced_users, args.seconds, web, rate=rate)
+        paced.show(f"paced, {rate:g} actions a second at random times ({args.load:.0%} of the capacity above) "
+                   f"among {args.paced_users} people")
         for name, proc in CLEANUP.procs:
             if name.startswith(("web", "worker")) and proc.poll() is not None:
                 warn(f"{name} exited ({proc.returncode}) during the load:\n{tail(logfile)}")
-        report(results, wall, client_cpu, server_cpu, people, logs, failed)
+        log(f"scale people={people} logs={logs} rps={paced.rps:.1f} p50_ms={paced.p50:.1f} p99_ms={paced.p99:.1f} "
+            f"errors={paced.errors + saturated.errors} slowest={paced.slowest} "
+            f"healthz_p99_ms={paced.healthz_p99:.1f} capacity_rps={saturated.rps:.1f} "
+            f"saturated_p99_ms={saturated.p99:.1f} saturated_slowest={saturated.slowest}")
     finally:
         timer.cancel()
         CLEANUP.run()
-
-
-def report(results, wall, client_cpu, server_cpu, people, logs, failed):
-    lat, errors = results.latencies, results.errors
-    pages = {route: values for route, values in lat.items() if route != "healthz"}
-    every = [x for values in pages.values() for x in values]
-    total = sum(len(v) for v in lat.values())
-    log(f"load: {total} requests in {wall:.1f} s; CPU: client {client_cpu:.1f} s ({100 * client_cpu / wall:.0f}% of "
-        f"one core), gunicorn {server_cpu:.1f} s ({100 * server_cpu / wall:.0f}% of one core)")
-    if failed:
-        warn(f"the loops of people {failed} failed (see above)")
-    log(f"{'route':<15} {'count':>7} {'p50_ms':>8} {'p99_ms':>8} {'errors':>7}")
-    for route in sorted(lat, key=lambda r: -percentile(lat[r], 0.99)):
-        values = lat[route]
-        log(f"{route:<15} {len(values):>7} {percentile(values, 0.5):>8.1f} {percentile(values, 0.99):>8.1f} "
-            f"{errors[route]:>7}")
-    slowest = max(pages, key=lambda r: percentile(pages[r], 0.99)) if pages else "none"
-    log(f"scale people={people} logs={logs} rps={total / wall:.1f} p50_ms={percentile(every, 0.5):.1f} "
-        f"p99_ms={percentile(every, 0.99):.1f} errors={sum(errors.values()) + len(failed)} slowest={slowest} "
-        f"healthz_p99_ms={percentile(lat.get('healthz', []), 0.99):.1f}")
 
 
 if __name__ == "__main__":
