@@ -13,6 +13,9 @@ import logging
 from app.telemetry import metrics  # first: it chooses the metrics folder before prometheus_client loads
 from prometheus_client import multiprocess  # noqa: E402
 
+from app.catalog import store  # noqa: E402
+from app.db import connected  # noqa: E402
+
 
 def on_starting(_server):
     metrics.forget_dead_processes()
@@ -33,9 +36,6 @@ def warm(app):
     """The catalog (from the database) and every template, compiled. A worker that can't reach the
     database yet, or finds the catalog not yet loaded, reads it at its first request instead, as
     without this."""
-    from app.catalog import store
-    from app.db import connected
-
     for name in app.jinja_env.list_templates(extensions=["html"]):
         app.jinja_env.get_template(name)
     try:
