@@ -7,12 +7,13 @@ waiting for, with the server's own output, when it never came.
 import subprocess
 import sys
 import time
+from abc import ABC, abstractmethod
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class ServerProcess:
+class ServerProcess(ABC):
     name = "the server"
     log_mode = "ab"  # keep the output of every start: a restarted server's log tells its whole story
 
@@ -23,11 +24,13 @@ class ServerProcess:
         self.start_seconds = start_seconds
         self.process = None
 
+    @abstractmethod
     def command(self):
-        raise NotImplementedError
+        """The server's argv after the Python interpreter."""
 
+    @abstractmethod
     def _answers(self):
-        raise NotImplementedError
+        """Whether the server answers now (one quick check)."""
 
     def start(self):
         """Start the process and wait until it answers (at most ``start_seconds``)."""
